@@ -1,0 +1,39 @@
+# The README's two commands: `make run` and `make test`. Both install what is missing.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: run test lint bench system-deps venv screenshot clean
+
+system-deps:
+	@sh scripts/system-deps.sh
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install -q --disable-pip-version-check -e '.[test]'
+	@touch $(STAMP)
+
+run: system-deps venv
+	@sh scripts/run-app.sh $(PY) $(ARGS)
+
+lint: venv
+	$(VENV)/bin/ruff check karachi_review tests benchmarks
+	$(VENV)/bin/ruff format --check karachi_review tests benchmarks
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy --strict karachi_review/core
+
+test: system-deps venv lint
+	QT_QPA_PLATFORM=offscreen $(VENV)/bin/pytest
+
+bench: system-deps venv
+	@for b in benchmarks/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+screenshot: system-deps venv
+	QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1400x900x24" $(PY) -m karachi_review --screenshot docs/screenshot.png
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Transcript and subtitle formats: one module per format, chosen by content."""

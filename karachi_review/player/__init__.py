@@ -1,0 +1,1 @@
+"""Playback: libVLC for real time, PyAV for exact frames, one playhead."""

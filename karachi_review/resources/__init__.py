@@ -1,0 +1,1 @@
+"""Runtime data loaded with importlib.resources (the bundled sample transcript)."""
