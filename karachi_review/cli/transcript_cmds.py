@@ -7,7 +7,6 @@ import json
 import sys
 from typing import Any
 
-from karachi_review.core.errors import TranscriptError, UndecodableTextError
 from karachi_review.core.formats import vtt
 from karachi_review.core.reader import ImportResult, read_transcript
 from karachi_review.core.timecode import format_ms
@@ -40,29 +39,7 @@ def register(sub: Any) -> None:
 
 def cmd_inspect(args: argparse.Namespace) -> int:
     """``karachi-review inspect FILE [--encoding ENC] [--json]``."""
-    path: str = args.file
-    encoding: str | None = args.encoding
-    if encoding is not None:
-        try:
-            # LookupError for unknown codecs and for rot13, hex, zlib... (b"" would skip the check)
-            b"a".decode(encoding)
-        except UnicodeError:
-            pass  # a real text codec that just cannot decode this one byte
-        except LookupError:
-            raise UndecodableTextError(
-                f"unknown text encoding {encoding!r} (try utf-8, cp1252, latin-1, utf-16)", path
-            ) from None
-    try:
-        result = read_transcript(path, encoding)
-    except UnicodeError as exc:
-        # a codec that cannot decode with the error handlers decoding uses (idna, punycode...)
-        raise UndecodableTextError(f"cannot decode the file as {encoding}: {exc}", path) from None
-    except IsADirectoryError:
-        raise TranscriptError("is a directory, not a transcript file", path) from None
-    except FileNotFoundError:
-        raise TranscriptError("no such file", path) from None
-    except OSError as exc:
-        raise TranscriptError(f"cannot read the file: {exc.strerror or exc}", path) from None
+    result = read_transcript(args.file, args.encoding)
     if args.json:
         json.dump(inspect_json(result), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")

@@ -23,6 +23,10 @@ class TranscriptError(KarachiError):
     """A transcript or subtitle file that cannot be used at all."""
 
 
+class FileAccessError(TranscriptError):
+    """The file is missing, a directory, or cannot be read."""
+
+
 class EmptyFileError(TranscriptError):
     """The file holds no bytes, or only white space."""
 

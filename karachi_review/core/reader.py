@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from karachi_review.core.errors import EmptyFileError, NoCuesError
+from karachi_review.core.errors import EmptyFileError, FileAccessError, NoCuesError
 from karachi_review.core.formats import ass, srt, timed_lines, vtt
 from karachi_review.core.formats.decode import decode
 from karachi_review.core.formats.detect import detect_format
@@ -34,8 +34,15 @@ class ImportResult:
 def read_transcript(path: str | Path, encoding: str | None = None) -> ImportResult:
     """Read a transcript file; ``encoding`` overrides detection. Raises TranscriptError."""
     name = str(path)
-    with open(path, "rb") as f:
-        data = f.read()
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except IsADirectoryError:
+        raise FileAccessError("is a directory, not a transcript file", name) from None
+    except FileNotFoundError:
+        raise FileAccessError("no such file", name) from None
+    except OSError as exc:
+        raise FileAccessError(f"cannot read the file: {exc.strerror or exc}", name) from None
     return read_transcript_bytes(data, name, encoding)
 
 
@@ -46,7 +53,7 @@ def read_transcript_bytes(
     if not data.strip():
         raise EmptyFileError("the file is empty", path)
     decoded = decode(data, path, encoding)
-    warnings: list[ReadWarning] = []
+    warnings: list[ReadWarning] = list(decoded.warnings)
     if decoded.guessed:
         warnings.append(
             ReadWarning(

@@ -34,8 +34,8 @@ class MainWindow(QMainWindow):
         """Show the transcript at ``path``; on unusable input, say why in a dialog."""
         try:
             result = read_transcript(path)
-        except (KarachiError, OSError) as exc:
-            QMessageBox.warning(self, f"{APP_NAME}: cannot open transcript", _describe(exc, path))
+        except KarachiError as exc:
+            QMessageBox.warning(self, f"{APP_NAME}: cannot open transcript", str(exc))
             return False
         self.result = result
         self.model.set_transcript(result.transcript)
@@ -47,11 +47,3 @@ class MainWindow(QMainWindow):
             f"{result.format} · {result.encoding}{warnings}"
         )
         return True
-
-
-def _describe(exc: BaseException, path: Path) -> str:
-    if isinstance(exc, KarachiError):
-        return str(exc)
-    if isinstance(exc, OSError):
-        return f"{path}: {exc.strerror or exc}"
-    return f"{path}: {exc}"

@@ -221,12 +221,12 @@ def test_unreadable_file_in_process(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     # root can read any file, so the permission error is faked where the file is opened
-    from karachi_review.cli import transcript_cmds
+    from karachi_review.core import reader
 
-    def denied(path: str, encoding: str | None = None) -> None:
+    def denied(path: str, mode: str = "r") -> None:
         raise PermissionError(13, "Permission denied", path)
 
-    monkeypatch.setattr(transcript_cmds, "read_transcript", denied)
+    monkeypatch.setattr(reader, "open", denied, raising=False)
     path = tmp_path / "locked.srt"
     assert main(["inspect", str(path)]) == 2
     out, err = capsys.readouterr()

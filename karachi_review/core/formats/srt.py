@@ -44,6 +44,8 @@ _LOOSE_HMS: Final = re.compile(
 _LOOSE_MS: Final = re.compile(r"(\d{1,2})\s*:\s*(\d{1,2})\s*[,.]\s*(\d{1,3})(?!\d)")
 # (cue number as written, its first line, timing line start and end, where the cue begins)
 _Head = tuple[str | None, int, int, int, int]
+# The last cue's text ending in a blank line and a lone number: the next cue, cut off.
+_TRAILING_NUMBER: Final = re.compile(r"\n[^\S\n]*\n\s*(\d+)[^\S\n]*\Z", re.ASCII)
 # A blank (white-space only) line anywhere in a cue's text.
 _BLANK_LINE: Final = re.compile(r"^\s*$", re.MULTILINE)
 
@@ -80,7 +82,7 @@ class _Reader:
         # Positions in self.cues of cues whose end time is unreadable: they end where the next
         # cue starts.
         self.open_ends: list[int] = []
-        self.emitted = 0  # cues that start at a timing line (not stray text)
+        self.stray = 0  # 1 when text before the first cue became a cue of its own
 
     def _heads(self) -> Iterator[_Head]:
         """``(number, line, timing_start, timing_end, first)`` of each cue, in file order."""
@@ -104,7 +106,9 @@ class _Reader:
             if start > 0:
                 above = text.rfind("\n", 0, start - 1) + 1
                 candidate = text[above : start - 1].strip()
-                if candidate.isdigit() and candidate.isascii():
+                # A cue number is short; a long run of digits is text (and int() refuses
+                # more than 4300 digits).
+                if candidate.isdigit() and candidate.isascii() and len(candidate) <= 9:
                     number = candidate
                     first = above
             if number is None and not time_like(text, start, arrow):
@@ -126,6 +130,7 @@ class _Reader:
             return
         head: _Head = first_head
         self._before_first_cue(text[: head[4]])
+        expected = self.prev_number + 1  # a local: this loop runs once per cue
         following: _Head | None
         for following in chain(heads, (None,)):
             number, line_no, start, end, _ = head
@@ -149,16 +154,17 @@ class _Reader:
                     item = None  # read leniently below, and reported
             if (
                 item is None
-                or int(number) != self.prev_number + 1  # type: ignore[arg-type]
+                or int(number) != expected  # type: ignore[arg-type]
                 or "." in timing
                 or following is None
                 or raw.count("\n", len(cue_text)) < (2 if cue_text else 1)
                 or (cue_text and "\n" in cue_text and _BLANK_LINE.search(cue_text))
             ):
+                self.prev_number = expected - 1
                 self._unusual(head, following, raw, cue_text, shape, item)
+                expected = self.prev_number + 1
             else:
-                self.prev_number += 1
-                self.emitted += 1
+                expected += 1
                 append(
                     Cue(
                         len(cues) + 1,
@@ -183,6 +189,7 @@ class _Reader:
             lead += 1
         kept = _strip_trailing_blank(head.split("\n", lead)[-1] if lead else head)
         self.cues.append(Cue(1, 0, 0, kept, None, None, lead + 1))
+        self.stray = 1
         self.warnings.append(
             ReadWarning(
                 lead + 1,
@@ -211,7 +218,6 @@ class _Reader:
             self._check_number(int(number), line_no)
         else:
             self.unnumbered.append(line_no)
-        self.emitted += 1
 
         span: tuple[int, int | None] | None
         if item is None and shape is not None and number is None:
@@ -247,6 +253,8 @@ class _Reader:
             else:
                 end_ms = maybe_end
 
+        if following is None and number is not None:
+            cue_text = self._cut_trailing_number(cue_text, int(number), timing_line)
         if cue_text and "\n" in cue_text:
             blank = _BLANK_LINE.search(cue_text)
             if blank is not None:
@@ -267,7 +275,7 @@ class _Reader:
                         "repaired",
                     )
                 )
-        elif not cue_text and end < len(text):
+        elif not cue_text and end < len(text) and "\n" not in raw:
             self.warnings.append(
                 ReadWarning(
                     timing_line,
@@ -276,6 +284,22 @@ class _Reader:
                 )
             )
         self.cues.append(Cue(len(self.cues) + 1, start_ms, end_ms, cue_text, number, None, line_no))
+
+    def _cut_trailing_number(self, cue_text: str, number: int, timing_line: int) -> str:
+        """Take off the next cue's number when the file ends right after it (truncated)."""
+        found = _TRAILING_NUMBER.search(cue_text)
+        if found is None or int(found[1]) != number + 1:
+            return cue_text
+        line = timing_line + 1 + cue_text.count("\n", 0, found.start(1))
+        self.warnings.append(
+            ReadWarning(
+                line,
+                f"the file ends after cue number {found[1]}, before its timing line "
+                "(truncated?); the number is not part of the text above",
+                "repaired",
+            )
+        )
+        return _strip_trailing_blank(cue_text[: found.start()])
 
     def _check_number(self, value: int, line_no: int) -> None:
         prev = self.prev_number
@@ -330,7 +354,7 @@ class _Reader:
             following = cues[pos + 1].start_ms if pos + 1 < len(cues) else cue.start_ms
             cues[pos] = replace(cue, end_ms=max(following, cue.start_ms))
         if self.unnumbered:
-            if len(self.unnumbered) == self.emitted:
+            if len(self.unnumbered) == len(cues) - self.stray:
                 self.warnings.append(
                     ReadWarning(self.unnumbered[0], "no cue in this file has a number", "repaired")
                 )
