@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from array import array
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -69,7 +69,9 @@ class Transcript:
         pairs = array("q")
         running = -(2**63)
         for cue in self.cues:
-            running = max(running, cue.end_ms)
+            # The start counts too, so an inverted cue (end before start) still lies within
+            # the transcript's span; a larger bound keeps every lookup below correct.
+            running = max(running, cue.end_ms, cue.start_ms)
             max_end.append(running)
             pairs.append(cue.end_ms)
             pairs.append(running)
@@ -92,7 +94,7 @@ class Transcript:
 
     @property
     def end_ms(self) -> int:
-        """Latest end of any cue (0 when empty)."""
+        """Latest end (or start, for an inverted cue) of any cue (0 when empty)."""
         return self._max_end[-1] if self._max_end else 0
 
     @property
@@ -157,11 +159,21 @@ class Transcript:
         return found
 
     def cues_between(self, start_ms: int, end_ms: int) -> list[Cue]:
-        """Cues that overlap ``[start_ms, end_ms)``, in time order."""
+        """Cues that overlap ``[start_ms, end_ms)``, in time order.
+
+        A cue with no extent (zero length, or inverted) counts as a point at its start.
+        """
         if end_ms <= start_ms:
             return []
         hi = bisect_right(self._starts, end_ms - 1)
         # _max_end never decreases, so the first cue that could reach into the range is found
-        # by bisect too.
-        lo = bisect_right(self._max_end, start_ms)
-        return [c for c in self.cues[lo:hi] if c.end_ms > start_ms]
+        # by bisect too (>= rather than >: a point cue may sit exactly at start_ms).
+        lo = bisect_left(self._max_end, start_ms)
+        return [c for c in self.cues[lo:hi] if _reaches(c, start_ms)]
+
+
+def _reaches(cue: Cue, ms: int) -> bool:
+    """Whether ``cue`` is still running at or after ``ms`` (point cues: starts at or after)."""
+    if cue.end_ms > cue.start_ms:
+        return cue.end_ms > ms
+    return cue.start_ms >= ms

@@ -82,5 +82,19 @@ def test_cues_between_agrees_with_brute_force(
 ) -> None:
     t = make(span_list)
     b = a + length
-    expected = [c for c in t.cues if c.start_ms < b and c.end_ms > a] if b > a else []
+    def touches(c: Cue) -> bool:
+        if c.end_ms > c.start_ms:
+            return c.start_ms < b and c.end_ms > a
+        return a <= c.start_ms < b  # a cue with no extent is a point at its start
+
+    expected = [c for c in t.cues if touches(c)] if b > a else []
     assert t.cues_between(a, b) == expected
+
+
+def test_an_inverted_cue_stays_within_the_span_and_is_never_shown() -> None:
+    t = Transcript([Cue(1, 1000, 2000, "a"), Cue(2, 5000, 4000, "inverted")])
+    assert t.end_ms == 5000
+    assert t.cue_at(4500) is None
+    assert t.cues_between(0, 10_000) == [t[0], t[1]]  # a point at its start
+    assert t.cues_between(0, 5000) == [t[0]]
+    assert t.cues_between(4500, 10_000) == [t[1]]
