@@ -82,6 +82,7 @@ def test_cues_between_agrees_with_brute_force(
 ) -> None:
     t = make(span_list)
     b = a + length
+
     def touches(c: Cue) -> bool:
         if c.end_ms > c.start_ms:
             return c.start_ms < b and c.end_ms > a
