@@ -149,6 +149,96 @@ INSERT INTO annotations_fts (rowid, note) SELECT rowid, note FROM annotations WH
 CREATE INDEX cues_end ON cues (transcript_id, end_ms);
 """
 
+V3_SQL: Final = """
+-- Documents checked against the film (a news article, a report): their text as added, so that
+-- a claim's character offsets keep pointing at the same words.
+CREATE TABLE sources (
+    id           INTEGER PRIMARY KEY,
+    title        TEXT NOT NULL,
+    path         TEXT,
+    url          TEXT,
+    content_type TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    text         TEXT NOT NULL,
+    added_at     TEXT NOT NULL,
+    added_by     TEXT NOT NULL
+);
+
+-- A numeric claim. A claim of the film belongs to an annotation (tagged statistic-claim; its
+-- times are the annotation's); a claim of a document belongs to a source (character offsets).
+-- claim_values is JSON: [{"text": "24 million", "value": 24000000, "kind": ..., "role": ...}].
+CREATE TABLE claims (
+    id            TEXT NOT NULL UNIQUE,
+    annotation_id TEXT UNIQUE REFERENCES annotations(id),
+    source_id     INTEGER REFERENCES sources(id),
+    char_start    INTEGER,
+    char_end      INTEGER,
+    text          TEXT NOT NULL,
+    claim_values  TEXT NOT NULL DEFAULT '[]',
+    unit          TEXT NOT NULL DEFAULT '',
+    qualifier     TEXT NOT NULL DEFAULT '',
+    period        TEXT NOT NULL DEFAULT '',
+    place         TEXT NOT NULL DEFAULT '',
+    subject       TEXT NOT NULL DEFAULT '',
+    speaker       TEXT NOT NULL DEFAULT '',
+    status        TEXT NOT NULL DEFAULT 'unchecked' CHECK (status IN
+                  ('unchecked', 'sourced', 'supported', 'disputed', 'false', 'needs context')),
+    reviewer      TEXT,
+    note          TEXT NOT NULL DEFAULT '',
+    score         REAL,
+    reasons       TEXT NOT NULL DEFAULT '[]',
+    created_at    TEXT NOT NULL,
+    updated_at    TEXT NOT NULL,
+    version       INTEGER NOT NULL DEFAULT 1,
+    deleted_at    TEXT,
+    CHECK ((annotation_id IS NULL) != (source_id IS NULL))
+);
+CREATE INDEX claims_source ON claims (source_id);
+
+-- What a verdict rests on: a URL or a document, the quoted passage, when it was retrieved,
+-- and optionally the exact frame of the film (PNG) as a still. removed_at: undoable removal.
+CREATE TABLE claim_evidence (
+    id           INTEGER PRIMARY KEY,
+    claim_id     TEXT NOT NULL REFERENCES claims(id),
+    url          TEXT,
+    document     TEXT,
+    passage      TEXT NOT NULL DEFAULT '',
+    retrieved_at TEXT,
+    still_png    BLOB,
+    still_ms     INTEGER,
+    added_at     TEXT NOT NULL,
+    added_by     TEXT NOT NULL,
+    removed_at   TEXT
+);
+CREATE INDEX claim_evidence_claim ON claim_evidence (claim_id);
+
+-- Every change of verdict, never edited: who, when, from what to what, and why.
+CREATE TABLE claim_history (
+    id          INTEGER PRIMARY KEY,
+    claim_id    TEXT NOT NULL REFERENCES claims(id),
+    old_status  TEXT,
+    new_status  TEXT NOT NULL,
+    reviewer    TEXT NOT NULL,
+    note        TEXT NOT NULL DEFAULT '',
+    changed_at  TEXT NOT NULL
+);
+CREATE INDEX claim_history_claim ON claim_history (claim_id);
+
+-- Two claims measuring the same thing (population of Karachi; kidnapping cases), and how they
+-- relate: agree, disagree, or measured in different periods. claim_a < claim_b.
+CREATE TABLE claim_links (
+    claim_a    TEXT NOT NULL REFERENCES claims(id),
+    claim_b    TEXT NOT NULL REFERENCES claims(id),
+    measure    TEXT NOT NULL,
+    relation   TEXT NOT NULL CHECK (relation IN ('agree', 'disagree', 'different period')),
+    note       TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    PRIMARY KEY (claim_a, claim_b),
+    CHECK (claim_a < claim_b)
+) WITHOUT ROWID;
+"""
+
 
 @dataclass(frozen=True, slots=True)
 class Migration:
@@ -162,6 +252,7 @@ class Migration:
 MIGRATIONS: Final[tuple[Migration, ...]] = (
     Migration(1, "media, transcripts, cues (+FTS5), tags, annotations", V1_SQL),
     Migration(2, "full-text search over annotation notes; index of cue ends", V2_SQL),
+    Migration(3, "claims, sources, evidence, status history, links between claims", V3_SQL),
 )
 
 SCHEMA_VERSION: Final = MIGRATIONS[-1].version

@@ -29,7 +29,19 @@ Undo (the window's QUndoCommands call exactly one method in ``redo()`` and one i
     ``remove_tag`` (TagRemoval)       ``restore_tag(removal)``
     ``set_media_info`` (old media)    ``set_media_info(id, **media_fields(old))``
     ``set_title`` (old title)         ``set_title(old)``
+    ``add_claim`` / ``accept_suggestion`` (new claim: annotation + record, one transaction)
+                                      ``delete_claim(new.id)``; redo: ``restore_claim(new)``
+    ``delete_claim`` (old claim)      ``restore_claim(old)``
+    ``update_claim`` (old vals)       ``update_claim(id, **old_values)``
+    ``set_claim_status`` (change)     ``revert_status(change)`` (its evidence goes with it)
+    ``add_evidence`` (new)            ``remove_evidence(new.id)``; redo: ``restore_evidence``
+    ``remove_evidence`` (old)         ``restore_evidence(old)``
+    ``link_claims`` (new, replaced)   ``unlink_claims(a, b)`` then ``restore_link(replaced)``
+    ``unlink_claims`` (old link)      ``restore_link(old)``
+    ``add_source`` (source, claims)   ``delete_claim`` of each claim (the text stays)
     ================================  ======================================================
+
+    The verdict history (``claim_history``) is append-only: an undone verdict adds a row.
 
     Undo restores the content exactly (times, tag, note, annotator, deletion state);
     ``version`` and ``updated_at`` still advance, because an undo is a change another copy of
@@ -45,8 +57,15 @@ The end of the media
     known (set by probing through :meth:`Project.set_media_info`), else the end of the
     transcript's last cue.
 
-Later features (claims and sources, several annotators, merging) arrive as new migration
-steps whose tables reference ``annotations.id`` (a UUID) and ``media.id``.
+Claims (schema step 3)
+    A claim of the film is an annotation tagged ``statistic-claim`` plus its record in
+    ``claims`` (values as written and normalised, unit, qualifier, period, place, subject,
+    speaker, verdict, reviewer), its evidence and its verdict history; a claim of a source
+    document has character offsets instead of an annotation. Detection is ``core/claims.py``,
+    reading and comparing documents ``core/sources.py``.
+
+Later features (several annotators, merging) arrive as new migration steps whose tables
+reference ``annotations.id`` (a UUID) and ``media.id``.
 """
 
 from __future__ import annotations
@@ -54,6 +73,7 @@ from __future__ import annotations
 import contextlib
 import getpass
 import hashlib
+import json
 import os
 import sqlite3
 import time
@@ -70,6 +90,7 @@ from typing import Any, Final, NamedTuple
 import sqlite_utils
 
 from karachi_review import __version__
+from karachi_review.core import claims as claims_mod
 from karachi_review.core import snapshots
 from karachi_review.core.errors import KarachiError
 from karachi_review.core.migrations import APPLICATION_ID, SCHEMA_VERSION, migrate
@@ -89,13 +110,21 @@ from karachi_review.core.vocabulary import (
 
 __all__ = [
     "BUSY_TIMEOUT_S",
+    "CLAIM_STATUSES",
+    "CLAIM_TAG",
+    "LINK_RELATIONS",
     "PROJECT_SUFFIX",
     "Annotation",
     "AnnotationInput",
     "AnnotationSpan",
+    "Claim",
+    "ClaimLink",
     "CorruptProjectError",
+    "Evidence",
+    "EvidenceInput",
     "ImportReport",
     "InvalidAnnotationError",
+    "InvalidClaimError",
     "Media",
     "NewerSchemaError",
     "NotAProjectError",
@@ -107,9 +136,13 @@ __all__ = [
     "ReadOnlyProjectError",
     "SearchHit",
     "SearchQueryError",
+    "Source",
+    "StatusChange",
     "TagInUseError",
     "TagRemoval",
     "UnknownAnnotationError",
+    "UnknownClaimError",
+    "UnknownSourceError",
     "UnknownTagError",
     "UpgradeNeededError",
     "VersionConflictError",
@@ -333,6 +366,214 @@ class SearchHit:
             "cue": self.cue_number,
             "annotation_id": self.annotation_id,
             "tag": self.tag,
+        }
+
+
+# ---------------------------------------------------------------------- claims value types
+
+#: Verdicts a claim can have (the same list as ``core/claims.py``; the schema checks it).
+CLAIM_STATUSES: Final = claims_mod.STATUSES
+CLAIM_TAG: Final = "statistic-claim"
+LINK_RELATIONS: Final = ("agree", "disagree", "different period")
+
+
+class UnknownClaimError(ProjectError):
+    """No (live) claim with that id."""
+
+
+class InvalidClaimError(ProjectError):
+    """Fields that cannot make a claim, a status outside the list, a link to itself."""
+
+
+class UnknownSourceError(ProjectError):
+    """No source document with that id."""
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A numeric claim of the film (``annotation_id`` set, times from the annotation) or of a
+    source document (``source_id`` set, ``char_start``/``char_end`` in its text)."""
+
+    id: str
+    annotation_id: str | None
+    source_id: int | None
+    start_ms: int | None
+    end_ms: int | None
+    char_start: int | None
+    char_end: int | None
+    text: str
+    values: tuple[dict[str, Any], ...]
+    unit: str
+    qualifier: str
+    period: str
+    place: str
+    subject: str
+    speaker: str
+    status: str
+    reviewer: str | None
+    note: str
+    score: float | None
+    reasons: tuple[str, ...]
+    created_at: str
+    updated_at: str
+    version: int
+    deleted_at: str | None = None
+
+    @property
+    def deleted(self) -> bool:
+        """True for a tombstone."""
+        return self.deleted_at is not None
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain fields for JSON (values as written and normalised)."""
+        return {
+            "id": self.id,
+            "annotation_id": self.annotation_id,
+            "source_id": self.source_id,
+            "start_ms": self.start_ms,
+            "end_ms": self.end_ms,
+            "start": None if self.start_ms is None else format_ms(self.start_ms, "."),
+            "end": None if self.end_ms is None else format_ms(self.end_ms, "."),
+            "char_start": self.char_start,
+            "char_end": self.char_end,
+            "text": self.text,
+            "values": [dict(v) for v in self.values],
+            "unit": self.unit,
+            "qualifier": self.qualifier,
+            "period": self.period,
+            "place": self.place,
+            "subject": self.subject,
+            "speaker": self.speaker,
+            "status": self.status,
+            "reviewer": self.reviewer,
+            "note": self.note,
+            "score": self.score,
+            "reasons": list(self.reasons),
+            "created_at": self.created_at,
+            "updated_at": self.updated_at,
+            "version": self.version,
+            "deleted_at": self.deleted_at,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """What a verdict rests on; ``still_png`` is the exact frame, when grabbed."""
+
+    id: int
+    claim_id: str
+    url: str | None
+    document: str | None
+    passage: str
+    retrieved_at: str | None
+    still_png: bytes | None
+    still_ms: int | None
+    added_at: str
+    added_by: str
+    removed_at: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain fields for JSON (the still as its size only)."""
+        return {
+            "id": self.id,
+            "claim_id": self.claim_id,
+            "url": self.url,
+            "document": self.document,
+            "passage": self.passage,
+            "retrieved_at": self.retrieved_at,
+            "still_ms": self.still_ms,
+            "still_bytes": None if self.still_png is None else len(self.still_png),
+            "added_at": self.added_at,
+            "added_by": self.added_by,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceInput:
+    """Evidence to add with a verdict (see :meth:`Project.set_claim_status`)."""
+
+    url: str | None = None
+    document: str | None = None
+    passage: str = ""
+    retrieved_at: str | None = None
+    still_png: bytes | None = None
+    still_ms: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StatusChange:
+    """One row of a claim's verdict history; ``evidence_ids`` were added with it."""
+
+    id: int
+    claim_id: str
+    old_status: str | None
+    new_status: str
+    reviewer: str
+    note: str
+    changed_at: str
+    evidence_ids: tuple[int, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain fields for JSON."""
+        return {
+            "claim_id": self.claim_id,
+            "old_status": self.old_status,
+            "new_status": self.new_status,
+            "reviewer": self.reviewer,
+            "note": self.note,
+            "changed_at": self.changed_at,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A document added to the project (its text as added)."""
+
+    id: int
+    title: str
+    path: str | None
+    url: str | None
+    content_type: str
+    content_hash: str
+    text: str
+    added_at: str
+    added_by: str
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain fields for JSON (without the text)."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "path": self.path,
+            "url": self.url,
+            "content_type": self.content_type,
+            "content_hash": self.content_hash,
+            "chars": len(self.text),
+            "added_at": self.added_at,
+            "added_by": self.added_by,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimLink:
+    """Two claims measuring the same thing and how they relate (``claim_a < claim_b``)."""
+
+    claim_a: str
+    claim_b: str
+    measure: str
+    relation: str
+    note: str
+    created_at: str
+    created_by: str
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain fields for JSON."""
+        return {
+            "claim_a": self.claim_a,
+            "claim_b": self.claim_b,
+            "measure": self.measure,
+            "relation": self.relation,
+            "note": self.note,
         }
 
 
@@ -1610,6 +1851,495 @@ class Project:
         hits.sort(key=lambda h: (h.start_ms, h.kind != "cue"))
         return hits
 
+    # ----------------------------------------------------------------------------- claims
+
+    def add_claim(
+        self,
+        start_ms: int,
+        end_ms: int,
+        text: str,
+        *,
+        values: Sequence[dict[str, Any]] = (),
+        unit: str = "",
+        qualifier: str = "",
+        period: str = "",
+        place: str = "",
+        subject: str = "",
+        speaker: str = "",
+        score: float | None = None,
+        reasons: Sequence[str] = (),
+        annotator: str | None = None,
+        media_id: int | None = None,
+        claim_id: str | None = None,
+    ) -> Claim:
+        """Tag ``[start_ms, end_ms)`` statistic-claim and create its claim record, in ONE
+        transaction; return the claim (undo: ``delete_claim(new.id)``; redo: ``restore_claim``).
+
+        The annotation's note is the claim's text, so note search finds claims.
+        """
+        where = str(self.path)
+        new_id = _normalise_id(claim_id, where) if claim_id else str(uuid.uuid4())
+        annotation_id = str(uuid.uuid4())
+        who = default_annotator(annotator)
+        if not text.strip():
+            raise InvalidClaimError("a claim needs its text (the sentence said)", where)
+        with self._write() as conn:
+            mid = self.media(media_id).id
+            tag_id = _resolve_tag(conn, CLAIM_TAG, where)
+            _check_times(conn, mid, start_ms, end_ms, where, None)
+            now = _now()
+            conn.execute(
+                "INSERT INTO annotations (id, media_id, start_ms, end_ms, tag_id, note, "
+                "annotator, created_at, updated_at, version) VALUES (?,?,?,?,?,?,?,?,?,1)",
+                (annotation_id, mid, start_ms, end_ms, tag_id, text, who, now, now),
+            )
+            try:
+                _insert_claim(
+                    conn,
+                    new_id,
+                    annotation_id,
+                    None,
+                    None,
+                    None,
+                    text,
+                    values,
+                    (unit, qualifier, period, place, subject, speaker),
+                    score,
+                    reasons,
+                    now,
+                )
+            except sqlite3.IntegrityError:
+                raise InvalidClaimError(f"claim {new_id} already exists", where) from None
+            return _claim_by_id(conn, new_id)
+
+    def accept_suggestion(
+        self,
+        suggestion: claims_mod.Suggestion,
+        *,
+        annotator: str | None = None,
+        media_id: int | None = None,
+    ) -> Claim:
+        """Make a detected suggestion a claim of the film (one undoable step, see add_claim)."""
+        s = suggestion
+        return self.add_claim(
+            s.sentence.start_ms,
+            max(s.sentence.end_ms, s.sentence.start_ms + 1),
+            s.text,
+            values=[q.as_dict() for q in s.quantities],
+            unit=s.unit,
+            qualifier=s.qualifier,
+            period=s.period,
+            place=s.place,
+            subject=s.subject,
+            speaker=s.speaker,
+            score=s.score,
+            reasons=s.reasons,
+            annotator=annotator,
+            media_id=media_id,
+        )
+
+    def claim(self, claim_id: str, *, include_deleted: bool = False) -> Claim:
+        """The claim with this id (or a unique prefix of it)."""
+        where = str(self.path)
+        text = claim_id.strip().lower()
+        if not text:
+            raise UnknownClaimError("no claim id given", where)
+        rows = self._conn.execute(
+            f"SELECT {_CLAIM_COLUMNS} FROM {_CLAIM_FROM} WHERE c.id LIKE ? ESCAPE '\\' LIMIT 2",
+            (text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%",),
+        ).fetchall()
+        live = [r for r in rows if include_deleted or r[-1] is None]
+        if not live:
+            raise UnknownClaimError(f"no claim with id '{claim_id}'", where)
+        if len(rows) > 1:
+            raise UnknownClaimError(f"claim id '{claim_id}' is ambiguous; give more of it", where)
+        return _claim_from_row(live[0])
+
+    def claims(
+        self,
+        *,
+        source_id: int | None = None,
+        include_sources: bool = False,
+        include_deleted: bool = False,
+    ) -> list[Claim]:
+        """Claims of the film in time order (``source_id``: of that document, in reading
+        order; ``include_sources``: the film's, then every document's)."""
+        if source_id is not None:
+            sql = f"SELECT {_CLAIM_COLUMNS} FROM {_CLAIM_FROM} WHERE c.source_id = ?"
+            params: tuple[Any, ...] = (source_id,)
+        elif include_sources:
+            sql, params = f"SELECT {_CLAIM_COLUMNS} FROM {_CLAIM_FROM} WHERE 1", ()
+        else:
+            sql = f"SELECT {_CLAIM_COLUMNS} FROM {_CLAIM_FROM} WHERE c.annotation_id IS NOT NULL"
+            params = ()
+        if not include_deleted:
+            sql += " AND c.deleted_at IS NULL"
+        sql += " ORDER BY c.source_id IS NOT NULL, c.source_id, a.start_ms, c.char_start, c.rowid"
+        return [_claim_from_row(r) for r in self._conn.execute(sql, params)]
+
+    def update_claim(self, claim_id: str, **fields: Any) -> dict[str, Any]:
+        """Change fields (text, values, unit, qualifier, period, place, subject, speaker, note,
+        reviewer); return their old values (``update_claim(id, **old)`` undoes)."""
+        where = str(self.path)
+        allowed = {
+            "text",
+            "values",
+            "unit",
+            "qualifier",
+            "period",
+            "place",
+            "subject",
+            "speaker",
+            "note",
+            "reviewer",
+        }
+        unknown = set(fields) - allowed
+        if unknown:
+            raise InvalidClaimError(f"cannot change {', '.join(sorted(unknown))} of a claim", where)
+        with self._write() as conn:
+            old = self._live_claim(conn, claim_id)
+            previous: dict[str, Any] = {}
+            sets: dict[str, Any] = {}
+            for key, value in fields.items():
+                if key == "values":
+                    previous[key] = [dict(v) for v in old.values]
+                    sets["claim_values"] = json.dumps(list(value), ensure_ascii=False)
+                else:
+                    previous[key] = getattr(old, key)
+                    sets[key] = value
+            if sets:
+                assignments = ", ".join(f"{k} = ?" for k in sets)
+                conn.execute(
+                    f"UPDATE claims SET {assignments}, version = version + 1, updated_at = ? "
+                    "WHERE id = ?",
+                    (*sets.values(), _now(), old.id),
+                )
+            return previous
+
+    def delete_claim(self, claim_id: str) -> Claim:
+        """Soft-delete a claim and its annotation together; return it (undo: restore_claim)."""
+        with self._write() as conn:
+            old = self._live_claim(conn, claim_id)
+            now = _now()
+            conn.execute(
+                "UPDATE claims SET deleted_at = ?, updated_at = ?, version = version + 1 "
+                "WHERE id = ?",
+                (now, now, old.id),
+            )
+            if old.annotation_id is not None:
+                conn.execute(
+                    "UPDATE annotations SET deleted_at = ?, updated_at = ?, "
+                    "version = version + 1 WHERE id = ? AND deleted_at IS NULL",
+                    (now, now, old.annotation_id),
+                )
+            return old
+
+    def restore_claim(self, claim: Claim) -> Claim:
+        """Bring a claim back as ``claim`` holds it (with its annotation); return the row."""
+        where = str(self.path)
+        with self._write() as conn:
+            now = _now()
+            if conn.execute("SELECT 1 FROM claims WHERE id = ?", (claim.id,)).fetchone() is None:
+                raise UnknownClaimError(f"no claim with id '{claim.id}'", where)
+            conn.execute(
+                "UPDATE claims SET text = ?, claim_values = ?, unit = ?, qualifier = ?, "
+                "period = ?, place = ?, subject = ?, speaker = ?, status = ?, reviewer = ?, "
+                "note = ?, deleted_at = ?, updated_at = ?, version = version + 1 WHERE id = ?",
+                (
+                    claim.text,
+                    json.dumps(list(claim.values), ensure_ascii=False),
+                    claim.unit,
+                    claim.qualifier,
+                    claim.period,
+                    claim.place,
+                    claim.subject,
+                    claim.speaker,
+                    claim.status,
+                    claim.reviewer,
+                    claim.note,
+                    claim.deleted_at,
+                    now,
+                    claim.id,
+                ),
+            )
+            if claim.annotation_id is not None:
+                conn.execute(
+                    "UPDATE annotations SET deleted_at = ?, updated_at = ?, "
+                    "version = version + 1 WHERE id = ?",
+                    (claim.deleted_at, now, claim.annotation_id),
+                )
+            return _claim_by_id(conn, claim.id)
+
+    def set_claim_status(
+        self,
+        claim_id: str,
+        status: str,
+        *,
+        reviewer: str | None = None,
+        note: str = "",
+        evidence: Sequence[EvidenceInput] = (),
+    ) -> StatusChange:
+        """Give a claim a verdict (and the evidence it rests on), recorded in its history;
+        return the change (undo: ``revert_status(change)``)."""
+        where = str(self.path)
+        wanted = " ".join(status.strip().lower().replace("-", " ").replace("_", " ").split())
+        if wanted not in CLAIM_STATUSES:
+            raise InvalidClaimError(
+                f"unknown status '{status}'; use one of: {', '.join(CLAIM_STATUSES)}", where
+            )
+        who = default_annotator(reviewer)
+        with self._write() as conn:
+            old = self._live_claim(conn, claim_id)
+            now = _now()
+            ids = tuple(_insert_evidence(conn, old.id, e, now, who) for e in evidence)
+            conn.execute(
+                "UPDATE claims SET status = ?, reviewer = ?, version = version + 1, "
+                "updated_at = ? WHERE id = ?",
+                (wanted, who, now, old.id),
+            )
+            cursor = conn.execute(
+                "INSERT INTO claim_history (claim_id, old_status, new_status, reviewer, note, "
+                "changed_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (old.id, old.status, wanted, who, note, now),
+            )
+            assert cursor.lastrowid is not None
+            return StatusChange(cursor.lastrowid, old.id, old.status, wanted, who, note, now, ids)
+
+    def revert_status(self, change: StatusChange) -> StatusChange:
+        """Undo :meth:`set_claim_status`: the old verdict back, its evidence removed; the
+        history keeps both changes."""
+        with self._write() as conn:
+            claim = self._live_claim(conn, change.claim_id)
+            now = _now()
+            old_status = change.old_status or "unchecked"
+            for ev in change.evidence_ids:
+                conn.execute(
+                    "UPDATE claim_evidence SET removed_at = ? WHERE id = ? AND removed_at IS NULL",
+                    (now, ev),
+                )
+            conn.execute(
+                "UPDATE claims SET status = ?, version = version + 1, updated_at = ? WHERE id = ?",
+                (old_status, now, claim.id),
+            )
+            cursor = conn.execute(
+                "INSERT INTO claim_history (claim_id, old_status, new_status, reviewer, note, "
+                "changed_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (claim.id, claim.status, old_status, change.reviewer, "undo", now),
+            )
+            assert cursor.lastrowid is not None
+            return StatusChange(
+                cursor.lastrowid, claim.id, claim.status, old_status, change.reviewer, "undo", now
+            )
+
+    def claim_history(self, claim_id: str) -> list[StatusChange]:
+        """Every verdict change of a claim, oldest first."""
+        cid = self.claim(claim_id, include_deleted=True).id
+        rows = self._conn.execute(
+            "SELECT id, claim_id, old_status, new_status, reviewer, note, changed_at "
+            "FROM claim_history WHERE claim_id = ? ORDER BY id",
+            (cid,),
+        )
+        return [StatusChange(*r) for r in rows]
+
+    def add_evidence(
+        self, claim_id: str, evidence: EvidenceInput, *, added_by: str | None = None
+    ) -> Evidence:
+        """Attach evidence to a claim; return it (undo: ``remove_evidence(new.id)``)."""
+        who = default_annotator(added_by)
+        with self._write() as conn:
+            claim = self._live_claim(conn, claim_id)
+            new_id = _insert_evidence(conn, claim.id, evidence, _now(), who)
+            return _evidence_by_id(conn, new_id)
+
+    def remove_evidence(self, evidence_id: int) -> Evidence:
+        """Take evidence off its claim; return it (undo: ``restore_evidence(old)``)."""
+        with self._write() as conn:
+            old = _evidence_by_id(conn, evidence_id)
+            if old.removed_at is not None:
+                raise UnknownClaimError(
+                    f"evidence {evidence_id} is already removed", str(self.path)
+                )
+            conn.execute(
+                "UPDATE claim_evidence SET removed_at = ? WHERE id = ?", (_now(), evidence_id)
+            )
+            return old
+
+    def restore_evidence(self, evidence: Evidence) -> Evidence:
+        """Put removed evidence back."""
+        with self._write() as conn:
+            conn.execute(
+                "UPDATE claim_evidence SET removed_at = ? WHERE id = ?",
+                (evidence.removed_at, evidence.id),
+            )
+            return _evidence_by_id(conn, evidence.id)
+
+    def evidence(self, claim_id: str) -> list[Evidence]:
+        """The evidence attached to a claim, in the order added."""
+        cid = self.claim(claim_id, include_deleted=True).id
+        rows = self._conn.execute(
+            f"SELECT {_EVIDENCE_COLUMNS} FROM claim_evidence WHERE claim_id = ? "
+            "AND removed_at IS NULL ORDER BY id",
+            (cid,),
+        )
+        return [Evidence(*r) for r in rows]
+
+    def _live_claim(self, conn: sqlite3.Connection, claim_id: str) -> Claim:
+        claim = self.claim(claim_id)
+        del conn
+        return claim
+
+    # ---------------------------------------------------------------------------- sources
+
+    def add_source(
+        self,
+        text: str,
+        *,
+        title: str,
+        path: str | Path | None = None,
+        url: str | None = None,
+        content_type: str = "text/plain",
+        added_by: str | None = None,
+        detected: Sequence[claims_mod.Suggestion] = (),
+    ) -> tuple[Source, list[Claim]]:
+        """Add a document's text and the claims detected in it, in one transaction (undo:
+        ``delete_claim`` of each claim; the text stays, as sources are never edited)."""
+        who = default_annotator(added_by)
+        digest = "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+        with self._write() as conn:
+            now = _now()
+            cursor = conn.execute(
+                "INSERT INTO sources (title, path, url, content_type, content_hash, text, "
+                "added_at, added_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    title,
+                    None if path is None else str(Path(path).absolute()),
+                    url,
+                    content_type,
+                    digest,
+                    text,
+                    now,
+                    who,
+                ),
+            )
+            sid = cursor.lastrowid
+            assert sid is not None
+            ids = []
+            for s in detected:
+                new_id = str(uuid.uuid4())
+                start = s.sentence.char_start
+                _insert_claim(
+                    conn,
+                    new_id,
+                    None,
+                    sid,
+                    start,
+                    max(s.sentence.char_end, start + len(s.text)),
+                    s.text,
+                    [q.as_dict() for q in s.quantities],
+                    (s.unit, s.qualifier, s.period, s.place, s.subject, s.speaker),
+                    s.score,
+                    s.reasons,
+                    now,
+                )
+                ids.append(new_id)
+            return _source_by_id(conn, sid), [_claim_by_id(conn, i) for i in ids]
+
+    def sources(self) -> list[Source]:
+        """The documents added to the project, oldest first."""
+        rows = self._conn.execute(f"SELECT {_SOURCE_COLUMNS} FROM sources ORDER BY id")
+        return [Source(*r) for r in rows]
+
+    def source(self, source_id: int) -> Source:
+        """One source document."""
+        return _source_by_id(self._conn, source_id, str(self.path))
+
+    def find_source(self, content_hash: str) -> Source | None:
+        """The source already holding exactly this text (``sha256:...``), if any."""
+        row = self._conn.execute(
+            f"SELECT {_SOURCE_COLUMNS} FROM sources WHERE content_hash = ? ORDER BY id LIMIT 1",
+            (content_hash,),
+        ).fetchone()
+        return None if row is None else Source(*row)
+
+    # ----------------------------------------------------------------------------- links
+
+    def link_claims(
+        self,
+        claim_a: str,
+        claim_b: str,
+        *,
+        measure: str,
+        relation: str,
+        note: str = "",
+        created_by: str | None = None,
+    ) -> tuple[ClaimLink, ClaimLink | None]:
+        """Link two claims measuring the same thing; return (the link, the one it replaced)
+        (undo: ``unlink_claims`` the new one, then ``restore_link`` the old one if any)."""
+        where = str(self.path)
+        if relation not in LINK_RELATIONS:
+            raise InvalidClaimError(
+                f"unknown relation '{relation}'; use one of: {', '.join(LINK_RELATIONS)}", where
+            )
+        with self._write() as conn:
+            a = self._live_claim(conn, claim_a).id
+            b = self._live_claim(conn, claim_b).id
+            if a == b:
+                raise InvalidClaimError("a claim cannot be linked to itself", where)
+            a, b = sorted((a, b))
+            old = _link(conn, a, b)
+            conn.execute(
+                "INSERT OR REPLACE INTO claim_links (claim_a, claim_b, measure, relation, note, "
+                "created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (a, b, measure, relation, note, _now(), default_annotator(created_by)),
+            )
+            new = _link(conn, a, b)
+            assert new is not None
+            return new, old
+
+    def unlink_claims(self, claim_a: str, claim_b: str) -> ClaimLink:
+        """Remove a link; return it (undo: ``restore_link(old)``)."""
+        a, b = sorted((claim_a, claim_b))
+        with self._write() as conn:
+            old = _link(conn, a, b)
+            if old is None:
+                raise UnknownClaimError(f"no link between {a} and {b}", str(self.path))
+            conn.execute("DELETE FROM claim_links WHERE claim_a = ? AND claim_b = ?", (a, b))
+            return old
+
+    def restore_link(self, link: ClaimLink) -> ClaimLink:
+        """Put a link back exactly."""
+        with self._write() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO claim_links (claim_a, claim_b, measure, relation, note, "
+                "created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    link.claim_a,
+                    link.claim_b,
+                    link.measure,
+                    link.relation,
+                    link.note,
+                    link.created_at,
+                    link.created_by,
+                ),
+            )
+            restored = _link(conn, link.claim_a, link.claim_b)
+            assert restored is not None
+            return restored
+
+    def claim_links(self, claim_id: str | None = None) -> list[ClaimLink]:
+        """Links between live claims (of one claim, when given)."""
+        sql = (
+            "SELECT l.claim_a, l.claim_b, l.measure, l.relation, l.note, l.created_at, "
+            "l.created_by FROM claim_links l JOIN claims x ON x.id = l.claim_a "
+            "JOIN claims y ON y.id = l.claim_b WHERE x.deleted_at IS NULL AND y.deleted_at IS NULL"
+        )
+        params: tuple[Any, ...] = ()
+        if claim_id is not None:
+            cid = self.claim(claim_id).id
+            sql += " AND (l.claim_a = ? OR l.claim_b = ?)"
+            params = (cid, cid)
+        return [ClaimLink(*r) for r in self._conn.execute(sql + " ORDER BY l.measure", params)]
+
 
 # ------------------------------------------------------------------------------ SQL helpers
 
@@ -1871,3 +2601,120 @@ def _fsync_file(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+# ---------------------------------------------------------------------- claims SQL helpers
+
+_CLAIM_COLUMNS: Final = (
+    "c.id, c.annotation_id, c.source_id, a.start_ms, a.end_ms, c.char_start, c.char_end, "
+    "c.text, c.claim_values, c.unit, c.qualifier, c.period, c.place, c.subject, c.speaker, "
+    "c.status, c.reviewer, c.note, c.score, c.reasons, c.created_at, c.updated_at, c.version, "
+    "c.deleted_at"
+)
+_CLAIM_FROM: Final = "claims c LEFT JOIN annotations a ON a.id = c.annotation_id"
+_EVIDENCE_COLUMNS: Final = (
+    "id, claim_id, url, document, passage, retrieved_at, still_png, still_ms, added_at, "
+    "added_by, removed_at"
+)
+_SOURCE_COLUMNS: Final = (
+    "id, title, path, url, content_type, content_hash, text, added_at, added_by"
+)
+
+
+def _claim_from_row(row: Sequence[Any]) -> Claim:
+    fields = list(row)
+    fields[8] = tuple(json.loads(row[8]))
+    fields[19] = tuple(json.loads(row[19]))
+    return Claim(*fields)
+
+
+def _claim_by_id(conn: sqlite3.Connection, claim_id: str) -> Claim:
+    row = conn.execute(
+        f"SELECT {_CLAIM_COLUMNS} FROM {_CLAIM_FROM} WHERE c.id = ?", (claim_id,)
+    ).fetchone()
+    assert row is not None
+    return _claim_from_row(row)
+
+
+def _insert_claim(
+    conn: sqlite3.Connection,
+    claim_id: str,
+    annotation_id: str | None,
+    source_id: int | None,
+    char_start: int | None,
+    char_end: int | None,
+    text: str,
+    values: Sequence[dict[str, Any]],
+    described: tuple[str, str, str, str, str, str],
+    score: float | None,
+    reasons: Sequence[str],
+    now: str,
+) -> None:
+    conn.execute(
+        "INSERT INTO claims (id, annotation_id, source_id, char_start, char_end, text, "
+        "claim_values, unit, qualifier, period, place, subject, speaker, score, reasons, "
+        "created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        (
+            claim_id,
+            annotation_id,
+            source_id,
+            char_start,
+            char_end,
+            text,
+            json.dumps([dict(v) for v in values], ensure_ascii=False),
+            *described,
+            score,
+            json.dumps(list(reasons), ensure_ascii=False),
+            now,
+            now,
+        ),
+    )
+
+
+def _insert_evidence(
+    conn: sqlite3.Connection, claim_id: str, e: EvidenceInput, now: str, who: str
+) -> int:
+    cursor = conn.execute(
+        "INSERT INTO claim_evidence (claim_id, url, document, passage, retrieved_at, still_png, "
+        "still_ms, added_at, added_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            claim_id,
+            e.url,
+            e.document,
+            e.passage,
+            e.retrieved_at or (now[:10] if e.url or e.document else None),
+            e.still_png,
+            e.still_ms,
+            now,
+            who,
+        ),
+    )
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid
+
+
+def _evidence_by_id(conn: sqlite3.Connection, evidence_id: int) -> Evidence:
+    row = conn.execute(
+        f"SELECT {_EVIDENCE_COLUMNS} FROM claim_evidence WHERE id = ?", (evidence_id,)
+    ).fetchone()
+    if row is None:
+        raise UnknownClaimError(f"no evidence with id {evidence_id}")
+    return Evidence(*row)
+
+
+def _source_by_id(conn: sqlite3.Connection, source_id: int, where: str | None = None) -> Source:
+    row = conn.execute(
+        f"SELECT {_SOURCE_COLUMNS} FROM sources WHERE id = ?", (source_id,)
+    ).fetchone()
+    if row is None:
+        raise UnknownSourceError(f"no source with id {source_id}", where)
+    return Source(*row)
+
+
+def _link(conn: sqlite3.Connection, a: str, b: str) -> ClaimLink | None:
+    row = conn.execute(
+        "SELECT claim_a, claim_b, measure, relation, note, created_at, created_by "
+        "FROM claim_links WHERE claim_a = ? AND claim_b = ?",
+        (a, b),
+    ).fetchone()
+    return None if row is None else ClaimLink(*row)
