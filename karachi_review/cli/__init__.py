@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from karachi_review import __version__
-from karachi_review.cli import claims_cmds, project_cmds, transcript_cmds
+from karachi_review.cli import claims_cmds, media_cmds, project_cmds, transcript_cmds
 from karachi_review.core.errors import KarachiError
 
 EXIT_USAGE = 2
@@ -29,7 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (transcript_cmds, project_cmds, claims_cmds):
+    for module in (transcript_cmds, project_cmds, media_cmds, claims_cmds):
         module.register(sub)
     return parser
 
