@@ -15,7 +15,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from karachi_review.core import annotation_io
+from karachi_review.cli import export_cmds
 from karachi_review.core.errors import KarachiError, TimecodeError
 from karachi_review.core.reader import read_transcript
 from karachi_review.core.store import (
@@ -35,10 +35,10 @@ def register(sub: Any) -> None:
     _register_tag(sub)
     _register_untag(sub)
     _register_annotations(sub)
-    _register_import(sub)
     _register_search(sub)
     _register_tags(sub)
-    _register_export(sub)
+    # export and import-annotations live in cli/export_cmds.py (issue 6).
+    export_cmds.register(sub)
 
 
 # ------------------------------------------------------------------------------- helpers
@@ -272,59 +272,6 @@ def cmd_annotations(args: argparse.Namespace) -> int:
     return 0
 
 
-# -------------------------------------------------------------------- import-annotations
-
-
-def _register_import(sub: Any) -> None:
-    p = sub.add_parser(
-        "import-annotations",
-        help="import annotations from JSON Lines or CSV; prints each id once committed",
-        description=(
-            "Import rows with start, end (times), tag and optionally note, annotator, id. "
-            "Every row is checked before anything is written; then each id is printed (and "
-            "flushed) as soon as the transaction holding it is committed. Importing an id "
-            "that is already in the project does not duplicate it."
-        ),
-    )
-    p.add_argument("project", metavar="PROJECT")
-    p.add_argument("file", metavar="FILE", help="the rows, or - for standard input")
-    p.add_argument("--format", choices=annotation_io.IMPORT_FORMATS, help="default: guessed")
-    p.add_argument("--annotator", metavar="NAME", help="for rows without an annotator")
-    p.set_defaults(handler=cmd_import)
-
-
-def cmd_import(args: argparse.Namespace) -> int:
-    """``karachi-review import-annotations PROJECT (FILE|-) [--format jsonl|csv]``."""
-    source = "<stdin>" if args.file == "-" else args.file
-    try:
-        data = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
-    except OSError as exc:
-        raise KarachiError(f"cannot read the file: {exc.strerror}", source) from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise KarachiError(f"not UTF-8 text (byte {exc.start})", source) from None
-    fmt = args.format or annotation_io.detect_import_format(source, text)
-    with Project.open(args.project) as project:
-        rows = annotation_io.parse_annotation_rows(text, source, fmt, project.media().fps)
-
-        def committed(ids: Any) -> None:
-            sys.stdout.write("".join(f"{i}\n" for i in ids))
-            sys.stdout.flush()
-
-        report = project.import_annotations(
-            rows, annotator=args.annotator, source=source, on_commit=committed
-        )
-    summary = f"{len(report.added)} added, {len(report.present)} already present"
-    if report.differing:
-        summary += (
-            f" ({len(report.differing)} differ from the file; the project's version was kept: "
-            f"{', '.join(report.differing[:5])}{' ...' if len(report.differing) > 5 else ''})"
-        )
-    print(summary, file=sys.stderr)
-    return 0
-
-
 # -------------------------------------------------------------------------------- search
 
 
@@ -475,48 +422,6 @@ def _list_tags(args: argparse.Namespace) -> int:
             f"{usage.get(t.name, 0):>5}  {t.label}"
             + (f" - {t.description}" if t.description else "")
         )
-    return 0
-
-
-# -------------------------------------------------------------------------------- export
-
-
-def _register_export(sub: Any) -> None:
-    p = sub.add_parser(
-        "export",
-        help="export the annotations as JSON or CSV",
-        description=(
-            "Write the annotations as JSON (project, media, vocabulary, annotations) or CSV "
-            "(UTF-8 with BOM; cells a spreadsheet would run as formulas are prefixed with '). "
-            "-o writes the file atomically; without it the export goes to standard output."
-        ),
-    )
-    p.add_argument("project", metavar="PROJECT")
-    p.add_argument("--format", choices=("json", "csv"), required=True)
-    p.add_argument("-o", "--output", metavar="FILE", help="file to write (default: stdout)")
-    p.set_defaults(handler=cmd_export)
-
-
-def cmd_export(args: argparse.Namespace) -> int:
-    """``karachi-review export PROJECT --format json|csv [-o FILE]``."""
-    with _open_for_reading(args.project) as project:
-        annotations = project.annotations()
-        tags = project.tags()
-        if args.format == "csv":
-            data = annotation_io.annotations_to_csv(annotations, tags)
-        else:
-            data = annotation_io.annotations_to_json(
-                annotations, tags, meta=project.meta(), media=project.media()
-            )
-    if args.output and args.output != "-":
-        if Path(args.output).resolve() == Path(args.project).resolve():
-            raise KarachiError("refusing to write the export over the project file", args.output)
-        annotation_io.write_atomic(args.output, data)
-        print(f"wrote {len(annotations)} annotations to {args.output}", file=sys.stderr)
-    else:
-        sys.stdout.flush()
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
     return 0
 
 

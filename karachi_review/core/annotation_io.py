@@ -19,7 +19,7 @@ import io
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, Final
@@ -291,8 +291,14 @@ def annotations_to_json(
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def write_atomic(path: str | Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` via a temporary file in the same folder, fsync, os.replace."""
+def write_atomic(
+    path: str | Path, data: bytes, verify: Callable[[Path], None] | None = None
+) -> None:
+    """Write ``data`` to ``path`` via a temporary file in the same folder, fsync, os.replace.
+
+    ``verify`` (optional) is called with the temporary file after the fsync and before the
+    rename; if it raises, the temporary file is removed and the previous file stays as it was.
+    """
     target = Path(path)
     folder = target.parent
     try:
@@ -305,6 +311,8 @@ def write_atomic(path: str | Path, data: bytes) -> None:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
+        if verify is not None:
+            verify(temp)
         umask = os.umask(0)
         os.umask(umask)
         mode = target.stat().st_mode & 0o777 if target.exists() else 0o666 & ~umask

@@ -33,6 +33,7 @@ import math
 import re
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 from typing import Final
 
 from karachi_review.core.errors import TimecodeError
@@ -196,6 +197,7 @@ class _Layout:
         return max(2, len(str(self.fps - 1)))
 
 
+@lru_cache(maxsize=32)  # exports label 100,000s of times at one or two rates
 def _layout(rate: Fraction, drop_frame: bool) -> _Layout:
     _check_rate(rate)
     # Round half up, not Python's round-half-even: a 12.5 fps rate counts 13 labels a second.

@@ -1,0 +1,299 @@
+"""Annotated subtitles: SRT (pysrt), WebVTT (webvtt-py) and ASS (pysubs2).
+
+Three modes (``ExportOptions.mode``):
+
+``all``
+    every cue of the transcript; cues covered by annotations start with their tag labels in
+    upper case, ``[RAID] [INTERVIEW] text``;
+``tagged``
+    only the cues at least one annotation covers, labelled the same way;
+``annotations``
+    one cue per annotation, at the annotation's times: ``[RAID] note``.
+
+With ``notes`` (the default) the notes of a labelled cue follow on their own line
+(``RAID: note``); in WebVTT they go into a ``NOTE`` block before the cue instead, the tag
+labels are ``<c.tagname>`` classes coloured by a ``STYLE`` block, and annotation ids are the
+cue identifiers of the ``annotations`` mode.
+
+Text is normalised so that every reader finds the cue whole: blank lines inside a cue are
+dropped (pysrt and players cut a cue there), ``-->`` becomes ``->``, and a cue with no text left
+holds ``…`` (an empty SRT cue ends the block early in some players).
+"""
+
+from __future__ import annotations
+
+import re
+import warnings as pywarnings
+from collections.abc import Sequence
+from typing import Final
+
+import pysrt
+import pysubs2
+import webvtt
+
+from karachi_review.core.export_model import Check, ExportOptions, ExportSource, one_line
+from karachi_review.core.store import Annotation
+from karachi_review.core.timecode import format_ms
+from karachi_review.core.vocabulary import Tag
+
+__all__ = [
+    "SubtitleCue",
+    "ass_read_back",
+    "ass_write",
+    "build_cues",
+    "srt_read_back",
+    "srt_write",
+    "vtt_read_back",
+    "vtt_write",
+]
+
+_EMPTY: Final = "…"
+_CLASS_RE: Final = re.compile(r"[^A-Za-z0-9_-]")
+
+
+class SubtitleCue:
+    """One cue to write: times, plain text lines, labels (tags) and notes."""
+
+    __slots__ = ("end_ms", "ident", "notes", "start_ms", "tags", "text")
+
+    def __init__(
+        self,
+        start_ms: int,
+        end_ms: int,
+        text: str,
+        tags: Sequence[Tag],
+        notes: Sequence[tuple[Tag, str]],
+        ident: str | None,
+    ) -> None:
+        self.start_ms = start_ms
+        self.end_ms = end_ms
+        self.text = text
+        self.tags = tags
+        self.notes = notes
+        self.ident = ident
+
+
+def normalise_text(text: str) -> str:
+    """Cue text every subtitle reader keeps whole (no blank line, no ``-->``)."""
+    if "\n" not in text and "\r" not in text and "-->" not in text:
+        return text.rstrip() if text.strip() else ""
+    lines = [line.rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    kept = [line.replace("-->", "->") for line in lines if line.strip()]
+    return "\n".join(kept)
+
+
+def _unique(tags: Sequence[Tag]) -> list[Tag]:
+    seen: set[str] = set()
+    out: list[Tag] = []
+    for tag in tags:
+        if tag.name not in seen:
+            seen.add(tag.name)
+            out.append(tag)
+    return out
+
+
+def build_cues(source: ExportSource, options: ExportOptions) -> list[SubtitleCue]:
+    """The cues the chosen mode emits, in time order."""
+    if options.mode == "annotations":
+        out = []
+        for a in source.annotations:
+            tag = source.tag(a.tag)
+            note = normalise_text(a.note)
+            out.append(SubtitleCue(a.start_ms, a.end_ms, note, [tag], [(tag, note)], a.id))
+        return out
+    by_cue = source.annotations_by_cue()
+    cues = []
+    for cue in source.cues:
+        covering: list[Annotation] = by_cue.get(cue.index, [])
+        if options.mode == "tagged" and not covering:
+            continue
+        tags = _unique([source.tag(a.tag) for a in covering])
+        notes = [(source.tag(a.tag), normalise_text(a.note)) for a in covering if a.note.strip()]
+        cues.append(
+            SubtitleCue(
+                cue.start_ms,
+                cue.end_ms,
+                normalise_text(cue.text),
+                tags,
+                notes if options.notes else [],
+                cue.id,
+            )
+        )
+    return cues
+
+
+def _label(tag: Tag) -> str:
+    return "[" + one_line(tag.label).upper().replace("]", ")") + "]"
+
+
+def _plain_text(cue: SubtitleCue, options: ExportOptions) -> str:
+    """SRT/ASS text: labels, then the text, then one line per note."""
+    labels = " ".join(_label(t) for t in cue.tags)
+    if options.mode == "annotations":
+        body = f"{labels} {one_line(cue.text)}".strip() if cue.text else labels
+        return body
+    first = f"{labels} {cue.text}".strip() if labels else cue.text
+    lines = [first] if first else []
+    for tag, note in cue.notes:
+        lines.append(f"{one_line(tag.label).upper()}: {one_line(note)}")
+    return "\n".join(lines) if lines else _EMPTY
+
+
+# ----------------------------------------------------------------------------------- SRT
+
+
+def srt_write(source: ExportSource, options: ExportOptions) -> tuple[bytes, list[Check]]:
+    """SRT through pysrt; checks are (number, start_ms, end_ms, text)."""
+    items = []
+    checks: list[Check] = []
+    for n, cue in enumerate(build_cues(source, options), 1):
+        text = _plain_text(cue, options)
+        items.append(
+            pysrt.SubRipItem(
+                index=n,
+                start=pysrt.SubRipTime.from_ordinal(cue.start_ms),
+                end=pysrt.SubRipTime.from_ordinal(cue.end_ms),
+                text=text,
+            )
+        )
+        checks.append((n, cue.start_ms, cue.end_ms, text))
+    lines = [str(item) for item in items]
+    return "\n".join(lines).encode("utf-8") if lines else b"", checks
+
+
+def srt_read_back(data: bytes) -> list[Check]:
+    """Read an SRT export with pysrt, errors raised (no silent drop)."""
+    subs = pysrt.from_string(data.decode("utf-8"), error_handling=pysrt.ERROR_RAISE)
+    return [(s.index, s.start.ordinal, s.end.ordinal, s.text) for s in subs]
+
+
+# -------------------------------------------------------------------------------- WebVTT
+
+
+def css_class(tag: Tag) -> str:
+    """The ``<c.NAME>`` class of a tag: its name with anything but letters, digits, -, _ dropped."""
+    return _CLASS_RE.sub("", tag.name.replace(" ", "-")) or "tag"
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _vtt_note(text: str) -> str:
+    # A NOTE block ends at a blank line and must not hold "-->".
+    return normalise_text(text).replace("-->", "->")
+
+
+def vtt_write(source: ExportSource, options: ExportOptions) -> tuple[bytes, list[Check]]:
+    """WebVTT through webvtt-py; checks are (identifier, start_ms, end_ms, raw text, notes)."""
+    used: dict[str, Tag] = {}
+    captions = []
+    checks: list[Check] = []
+    for cue in build_cues(source, options):
+        for tag in cue.tags:
+            used.setdefault(css_class(tag), tag)
+        labels = " ".join(f"<c.{css_class(t)}>{_escape(_label(t))}</c>" for t in cue.tags)
+        if options.mode == "annotations":
+            text = f"{labels} {_escape(one_line(cue.text))}".strip() if cue.text else labels
+        else:
+            body = _escape(cue.text)
+            text = f"{labels} {body}".strip() if labels else body
+        text = text or _EMPTY
+        caption = webvtt.Caption(
+            format_ms(cue.start_ms, "."), format_ms(cue.end_ms, "."), text, cue.ident
+        )
+        notes = [
+            _vtt_note(f"{tag.label}: {note}")
+            for tag, note in cue.notes
+            if note and (options.notes or options.mode == "annotations")
+        ]
+        caption.comments = notes
+        captions.append(caption)
+        checks.append((cue.ident, cue.start_ms, cue.end_ms, text, tuple(notes)))
+    styles = [
+        webvtt.Style(f"::cue(.{name}) {{ color: {tag.colour}; }}") for name, tag in used.items()
+    ]
+    vtt = webvtt.WebVTT(captions=captions, styles=styles)
+    return str(vtt.content).encode("utf-8"), checks
+
+
+def vtt_read_back(data: bytes) -> list[Check]:
+    """Read a WebVTT export with webvtt-py (identifiers, raw text and NOTE blocks)."""
+    vtt = webvtt.from_string(data.decode("utf-8"))
+    out: list[Check] = []
+    for c in vtt.captions:
+        out.append(
+            (
+                c.identifier,
+                _vtt_ms(c.start),
+                _vtt_ms(c.end),
+                c.raw_text,
+                tuple(c.comments),
+            )
+        )
+    return out
+
+
+def _vtt_ms(stamp: str) -> int:
+    hms, millis = stamp.split(".")
+    parts = [int(p) for p in hms.split(":")]
+    while len(parts) < 3:
+        parts.insert(0, 0)
+    return ((parts[0] * 60 + parts[1]) * 60 + parts[2]) * 1000 + int(millis)
+
+
+# ----------------------------------------------------------------------------------- ASS
+
+
+def _ass_ms(ms: int) -> int:
+    """What ASS keeps of a time: pysubs2 rounds to centiseconds, clamped to 9:59:59.99."""
+    clamped = min(max(0, ms), 35_999_990)
+    return (clamped + 5) // 10 * 10  # half up, as pysubs2 and Aegisub round
+
+
+def _style_name(tag: Tag) -> str:
+    return one_line(tag.name).replace(",", ";") or "tag"
+
+
+def ass_write(source: ExportSource, options: ExportOptions) -> tuple[bytes, list[Check]]:
+    """ASS through pysubs2, one style per tag in its colour; checks are (start, end, style, text).
+
+    ASS keeps centiseconds, so the checks hold the times rounded as pysubs2 writes them.
+    """
+    subs = pysubs2.SSAFile()
+    subs.info["Title"] = one_line(source.title)
+    for tag in source.tags:
+        r, g, b = (int(tag.colour.lstrip("#")[k : k + 2], 16) for k in (0, 2, 4))
+        tag_style = subs.styles["Default"].copy()
+        tag_style.primarycolor = pysubs2.Color(r, g, b)
+        subs.styles[_style_name(tag)] = tag_style
+    checks: list[Check] = []
+    for cue in build_cues(source, options):
+        text = _plain_text(cue, options).replace("\n", "\\N")
+        # ASS override blocks start with "{": a literal brace in a note would hide text.
+        text = text.replace("{", "(").replace("}", ")")
+        style = _style_name(cue.tags[0]) if cue.tags else "Default"
+        if style not in subs.styles:
+            subs.styles[style] = subs.styles["Default"].copy()
+        subs.events.append(
+            pysubs2.SSAEvent(start=cue.start_ms, end=cue.end_ms, text=text, style=style)
+        )
+        checks.append((_ass_ms(cue.start_ms), _ass_ms(cue.end_ms), style, text))
+    with pywarnings.catch_warnings():
+        pywarnings.simplefilter("ignore", RuntimeWarning)  # the 10 h clamp is documented
+        return subs.to_string("ass").encode("utf-8"), checks
+
+
+def ass_read_back(data: bytes) -> list[Check]:
+    """Read an ASS export with pysubs2."""
+    subs = pysubs2.SSAFile.from_string(data.decode("utf-8"), format_="ass")
+    return [(e.start, e.end, e.style, e.text) for e in subs.events]
+
+
+def ass_style_colours(data: bytes) -> dict[str, tuple[int, int, int]]:
+    """Style name -> primary colour of an ASS file (for tests and the dialog's preview)."""
+    subs = pysubs2.SSAFile.from_string(data.decode("utf-8"), format_="ass")
+    return {
+        name: (s.primarycolor.r, s.primarycolor.g, s.primarycolor.b)
+        for name, s in subs.styles.items()
+    }
