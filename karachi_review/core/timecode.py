@@ -62,7 +62,7 @@ MAX_RATE: Final = Fraction(1000)
 _NTSC_BASES: Final = (24, 30, 48, 60, 120)
 _NTSC_TOLERANCE: Final = Fraction(1, 100)
 
-_DROP_FRAME_RATES: Final = frozenset({Fraction(30000, 1001), Fraction(60000, 1001)})
+_DROP_FRAME_PAIRS: Final = frozenset({(30000, 1001), (60000, 1001)})
 
 _RATE_DECIMAL_RE: Final = re.compile(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+")
 _RATE_RATIO_RE: Final = re.compile(r"([0-9]+)\s*/\s*([0-9]+)")
@@ -152,12 +152,15 @@ def format_rate(rate: Fraction) -> str:
 
 def is_drop_frame_rate(rate: Fraction) -> bool:
     """True when the rate uses drop-frame labels by default (30000/1001 and 60000/1001)."""
-    return rate in _DROP_FRAME_RATES
+    # Compared as int pairs: hashing a Fraction costs a Python-level call per label.
+    return (rate.numerator, rate.denominator) in _DROP_FRAME_PAIRS
 
 
 def _check_rate(rate: Fraction) -> None:
     # Integer tests keep this cheap: it runs on every conversion, some at UI tick rates.
-    if not isinstance(rate, Fraction | int) or isinstance(rate, bool):
+    if type(rate) is not Fraction and (
+        not isinstance(rate, Fraction | int) or isinstance(rate, bool)
+    ):
         raise TimecodeError(f"frame rate {rate!r} is not a Fraction")
     numerator, denominator = rate.numerator, rate.denominator
     if numerator <= 0:
@@ -197,8 +200,17 @@ class _Layout:
         return max(2, len(str(self.fps - 1)))
 
 
-@lru_cache(maxsize=32)  # exports label 100,000s of times at one or two rates
 def _layout(rate: Fraction, drop_frame: bool) -> _Layout:
+    try:
+        numerator, denominator = rate.numerator, rate.denominator
+    except AttributeError:
+        raise TimecodeError(f"frame rate {rate!r} is not a Fraction") from None
+    return _layout_of(numerator, denominator, drop_frame)
+
+
+@lru_cache(maxsize=32)  # exports label 100,000s of times at one or two rates
+def _layout_of(numerator: int, denominator: int, drop_frame: bool) -> _Layout:
+    rate = Fraction(numerator, denominator)
     _check_rate(rate)
     # Round half up, not Python's round-half-even: a 12.5 fps rate counts 13 labels a second.
     fps = (2 * rate.numerator + rate.denominator) // (2 * rate.denominator)
