@@ -9,20 +9,26 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from karachi_review.core.samples import sample_path
 from karachi_review.ui.main_window import APP_NAME, MainWindow
 
-SCREENSHOT_DELAY_MS = 500
+SCREENSHOT_DELAY_MS = 1500
+SAMPLE_SCREENSHOT_MS = 3 * 60_000 + 25_500
 
 
 def run_app(args: argparse.Namespace) -> int:
-    """Open the window on ``args.file`` (the bundled sample when none) and run the event loop."""
+    """Open the window on ``args.file`` (the bundled sample project when none) and run it."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
     window = MainWindow()
-    path = Path(args.file) if args.file else sample_path()
-    window.open_transcript(path)
+    if args.file:
+        window.open_path(Path(args.file))
+    else:
+        window.open_sample()
+        if args.screenshot:
+            # The README's picture: the sample at its first tagged statistic claim.
+            window.seek(SAMPLE_SCREENSHOT_MS)
     window.show()
     if args.screenshot:
         target = Path(args.screenshot)
@@ -30,6 +36,7 @@ def run_app(args: argparse.Namespace) -> int:
         def grab_and_quit() -> None:
             window.grab().save(str(target))
             print(f"screenshot: {target}")
+            window.close()
             app.quit()
 
         QTimer.singleShot(SCREENSHOT_DELAY_MS, grab_and_quit)
