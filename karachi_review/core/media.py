@@ -15,8 +15,6 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-import av
-
 from karachi_review.core.errors import KarachiError
 
 __all__ = [
@@ -112,6 +110,8 @@ def open_media(path: str | Path) -> Any:
         raise MediaNotFoundError("media file not found", str(p))
     if p.is_dir():
         raise MediaNotFoundError("is a folder, not a media file", str(p))
+    import av  # on first use: importing PyAV costs ~45 ms of the window's start-up
+
     try:
         return av.open(str(p))
     except PermissionError as exc:
@@ -163,6 +163,8 @@ def _probe_open(container: Any, path: str) -> MediaInfo:
 
 
 def _sample_pts(container: Any, video: Any) -> list[int]:
+    import av
+
     pts: list[int] = []
     try:
         for packet in container.demux(video):

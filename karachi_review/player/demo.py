@@ -15,15 +15,17 @@ import threading
 from collections.abc import Callable, Sequence
 from fractions import Fraction
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import av
-import numpy as np
 from PySide6.QtCore import QObject, QRect, QStandardPaths, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QPainter
 
 from karachi_review.core.errors import KarachiError
 from karachi_review.core.timecode import frame_to_ms, frame_to_smpte, ms_to_frame
 from karachi_review.core.transcript import Cue
+
+if TYPE_CHECKING:
+    import numpy as np
 
 __all__ = [
     "STAND_IN_LABEL",
@@ -82,6 +84,8 @@ def generate_demo(
     ordered = sorted(cues, key=lambda c: (c.start_ms, c.index))
     slate = _Slate(width, height, total, fps)
     every = max(1, int(fps))
+    import av  # here, not at import time: the window imports this module at start-up
+
     try:
         with av.open(str(tmp), "w", format="mp4") as container:
             stream = container.add_stream("libx264", rate=fps)
@@ -131,6 +135,8 @@ class _Slate:
 
     def render(self, index: int, text: str) -> np.ndarray:
         """(height, width, 3) RGB picture of frame ``index`` while ``text`` is spoken."""
+        import numpy as np
+
         if text != self._text:
             self._background = self._draw_background(text)
             self._text = text
@@ -215,6 +221,8 @@ class DemoMaker(QObject):
         return not self._thread.is_alive()
 
     def _run(self) -> None:
+        import av
+
         def report(done: int, total: int) -> bool:
             self.progress.emit(done, total)  # queued to the GUI thread
             return not self._cancel
