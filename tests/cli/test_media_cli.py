@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from fractions import Fraction
 from pathlib import Path
 
 import av
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "player"))
-
 from clips import Clip, make_clip, make_not_video, read_frame_index
 
 from karachi_review.cli import _run, media_cmds

@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sys
 from fractions import Fraction
 from pathlib import Path
 
@@ -20,9 +19,6 @@ import pysubs2
 import pytest
 import webvtt
 import xmlschema
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "data"))
-
 from export_fixtures import ANNOTATIONS, CUES, XSD, ann, golden, source
 
 from karachi_review.core import export_eaf

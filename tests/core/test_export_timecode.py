@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import errno
 import os
-import sys
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 import opentimelineio as otio
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "data"))
-
 from export_fixtures import ANNOTATIONS, ann, source
 
 from karachi_review.core import export as exporter

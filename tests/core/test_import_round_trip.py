@@ -5,14 +5,10 @@ Also: EAF tier choice, Resolve EDL tag matching, and unsafe XML refused (defused
 
 from __future__ import annotations
 
-import sys
 from fractions import Fraction
 from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "data"))
-
 from export_fixtures import CUES
 
 from karachi_review.core import imports

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import sys
 from fractions import Fraction
 from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "player"))
-
 from clips import RATES, make_audio_only, make_clip, make_not_video, make_vfr_clip
 
 from karachi_review.core.errors import KarachiError

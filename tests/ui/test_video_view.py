@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import numpy as np
 import pytest
+from clips import draw_frame, read_frame_index
 from PySide6.QtCore import QRect
 from PySide6.QtGui import QImage
 from pytestqt.qtbot import QtBot
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "player"))
-
-from clips import draw_frame, read_frame_index
 
 from karachi_review.player.base import VideoPicture
 from karachi_review.ui.video_view import VideoView, fit_rect
