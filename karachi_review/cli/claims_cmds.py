@@ -20,7 +20,7 @@ from karachi_review.core import claims_report
 from karachi_review.core.annotation_io import write_atomic
 from karachi_review.core.claims import STATUSES, THRESHOLD, detect, detect_text
 from karachi_review.core.errors import KarachiError
-from karachi_review.core.sources import compare, read_source
+from karachi_review.core.sources import compare, read_source, sync_links
 from karachi_review.core.store import (
     Claim,
     Evidence,
@@ -260,18 +260,7 @@ def cmd_set(args: argparse.Namespace) -> int:
 def cmd_compare(args: argparse.Namespace) -> int:
     """``karachi-review claims compare PROJECT [--json]``: link and flag."""
     with Project.open(args.project) as p:
-        comparisons = compare(p.claims(include_sources=True))
-        existing = {(link.claim_a, link.claim_b): link for link in p.claim_links()}
-        current = {tuple(sorted((cmp.first.id, cmp.second.id))) for cmp in comparisons}
-        for pair in existing.keys() - current:  # the links are recomputed, not accumulated
-            p.unlink_claims(*pair)
-        for cmp in comparisons:
-            a, b = sorted((cmp.first.id, cmp.second.id))
-            old = existing.get((a, b))
-            if old is None or (old.measure, old.relation) != (cmp.measure, cmp.relation):
-                p.link_claims(
-                    a, b, measure=cmp.measure, relation=cmp.relation, note=cmp.explanation
-                )
+        comparisons = sync_links(p)
         if args.json:
             _print_json([cmp.as_dict() for cmp in comparisons])
         else:

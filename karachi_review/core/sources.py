@@ -30,7 +30,7 @@ from typing import Any, Final
 
 from karachi_review.core.claims import measure_of
 from karachi_review.core.errors import KarachiError
-from karachi_review.core.store import Claim
+from karachi_review.core.store import Claim, Project
 
 __all__ = [
     "Comparison",
@@ -270,3 +270,24 @@ def compare(claims: Sequence[Claim]) -> list[Comparison]:
             else:
                 out.append(Comparison(measure, relation, a, b, va, vb, why))
     return out
+
+
+def sync_links(project: Project) -> list[Comparison]:
+    """Link the film's and the sources' claims that measure the same thing; return the pairs.
+
+    Links are derived data: they are recomputed, not accumulated (a pair no longer found is
+    unlinked), so this is not an undo step. ``claims compare`` and the window both call it.
+    """
+    comparisons = compare(project.claims(include_sources=True))
+    existing = {(link.claim_a, link.claim_b): link for link in project.claim_links()}
+    current = {tuple(sorted((cmp.first.id, cmp.second.id))) for cmp in comparisons}
+    for pair in existing.keys() - current:
+        project.unlink_claims(*pair)
+    for cmp in comparisons:
+        a, b = sorted((cmp.first.id, cmp.second.id))
+        old = existing.get((a, b))
+        if old is None or (old.measure, old.relation) != (cmp.measure, cmp.relation):
+            project.link_claims(
+                a, b, measure=cmp.measure, relation=cmp.relation, note=cmp.explanation
+            )
+    return comparisons

@@ -6,16 +6,21 @@ See the undo table in ``core/store.py``. Labels name what they undo, e.g. "Tag
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from karachi_review.core.store import Annotation
+from karachi_review.core.claims import Suggestion
+from karachi_review.core.errors import KarachiError
+from karachi_review.core.store import Annotation, Claim, Project
 from karachi_review.core.timecode import format_hms
 from karachi_review.ui.session import AppliedCommand, ReviewSession
 
 __all__ = [
+    "AcceptClaimsCommand",
     "AddAnnotationCommand",
     "DeleteAnnotationCommand",
     "UpdateAnnotationCommand",
+    "new_suggestions",
     "span_label",
     "tag_words",
 ]
@@ -141,3 +146,48 @@ def _update_label(session: ReviewSession, annotation: Annotation, changes: dict[
         end = changes.get("end_ms", annotation.end_ms)
         return f"Move {what} {where} to {span_label(start, end)}"
     return f"Edit {what} at {where}"
+
+
+def new_suggestions(project: Project, suggestions: Sequence[Suggestion]) -> list[Suggestion]:
+    """The suggestions not stored yet (same start and text), as ``claims detect`` decides."""
+    present = {(c.start_ms, c.text) for c in project.claims()}
+    return [s for s in suggestions if (s.sentence.start_ms, s.text) not in present]
+
+
+class AcceptClaimsCommand(AppliedCommand):
+    """Detected claims accepted together: accept_suggestion each; undo delete_claim each;
+    redo restore_claim each (the store has no batch call, so this is one undo step made of
+    one store transaction per claim; a refusal part-way removes the claims already added)."""
+
+    def __init__(self, session: ReviewSession, suggestions: Sequence[Suggestion]) -> None:
+        """Accept ``suggestions`` (already filtered with ``new_suggestions``)."""
+        count = len(suggestions)
+        super().__init__(session, f"Detect {count} claim{'s' if count != 1 else ''}")
+        self.suggestions = list(suggestions)
+        self.added: list[Claim] = []
+
+    def ids(self) -> list[str]:
+        """The claims' annotations."""
+        return [c.annotation_id for c in self.added if c.annotation_id is not None]
+
+    def apply(self) -> None:
+        """Store every suggestion as a claim of the film, or none of them."""
+        project = self.session.project
+        try:
+            for suggestion in self.suggestions:
+                self.added.append(project.accept_suggestion(suggestion))
+        except KarachiError:
+            for claim in reversed(self.added):
+                project.delete_claim(claim.id)
+            self.added = []
+            raise
+
+    def undo_once(self) -> None:
+        """Delete the claims (their annotations go with them)."""
+        for claim in reversed(self.added):
+            self.session.project.delete_claim(claim.id)
+
+    def redo_again(self) -> None:
+        """Bring them back with their ids."""
+        for claim in self.added:
+            self.session.project.restore_claim(claim)

@@ -259,6 +259,16 @@ class ClaimLedger(QWidget):
         self.grab_button.clicked.connect(self.grab_still)
         self._update_count()
 
+    def set_grab_frame(self, grab_frame: Callable[[int], bytes | None] | None) -> None:
+        """Take stills with ``grab_frame`` from now on (None: no film, the button is off)."""
+        self.grab_frame = grab_frame
+        self.grab_button.setEnabled(grab_frame is not None and not self.project.read_only)
+
+    def set_editable(self, editable: bool) -> None:
+        """Allow or forbid verdicts and stills (a read-only project refuses every write)."""
+        self.set_button.setEnabled(editable)
+        self.grab_button.setEnabled(editable and self.grab_frame is not None)
+
     # ------------------------------------------------------------------------- reading
 
     def reload(self) -> None:

@@ -28,17 +28,27 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QLockFile, QSettings, QStandardPaths, Qt
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QIODevice,
+    QLockFile,
+    QSettings,
+    QStandardPaths,
+    Qt,
+)
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
+    QImage,
     QKeyEvent,
     QKeySequence,
     QUndoGroup,
 )
 from PySide6.QtWidgets import (
+    QDockWidget,
     QFileDialog,
     QFrame,
     QHBoxLayout,
@@ -59,9 +69,12 @@ from PySide6.QtWidgets import (
 )
 
 from karachi_review import __version__
+from karachi_review.core.claims import detect, detect_text
 from karachi_review.core.errors import KarachiError
+from karachi_review.core.export import ExportResult
 from karachi_review.core.media import MediaInfo
 from karachi_review.core.samples import sample_path
+from karachi_review.core.sources import read_source, sync_links
 from karachi_review.core.store import PROJECT_SUFFIX, Project
 from karachi_review.core.timecode import (
     TimecodeError,
@@ -76,7 +89,12 @@ from karachi_review.player.demo import DemoMaker, demo_path_for
 from karachi_review.player.shuttle import ShuttleDriver
 from karachi_review.ui.annotations import AnnotationPanel, TagBar
 from karachi_review.ui.clock_player import ClockPlayer
-from karachi_review.ui.commands import AddAnnotationCommand
+from karachi_review.ui.commands import (
+    AcceptClaimsCommand,
+    AddAnnotationCommand,
+    new_suggestions,
+)
+from karachi_review.ui.export_dialog import ExportDialog
 from karachi_review.ui.keymap import (
     BINDINGS,
     PreferencesDialog,
@@ -85,6 +103,7 @@ from karachi_review.ui.keymap import (
     load_keys,
     save_keys,
 )
+from karachi_review.ui.ledger import ClaimLedger
 from karachi_review.ui.samples import ensure_sample_project, transcript_project_path
 from karachi_review.ui.session import ReviewSession
 from karachi_review.ui.timeline import Timeline
@@ -97,10 +116,12 @@ from karachi_review.ui.transcript_view import (
 from karachi_review.ui.transport import TransportBar
 from karachi_review.ui.video_view import VideoView
 
-__all__ = ["APP_NAME", "MEDIA_SUFFIXES", "Banner", "MainWindow", "PlayerFactory"]
+__all__ = ["APP_NAME", "MEDIA_SUFFIXES", "Banner", "FrameGrabber", "MainWindow", "PlayerFactory"]
 
 APP_NAME = "karachi_review"
 MAX_RECENT = 8
+GRAB_CACHE_BYTES = 32 * 1024 * 1024  # the stills decoder keeps a few frames around one claim
+SOURCE_FILTER = "Documents (*.txt *.text *.md *.html *.htm);;All files (*)"
 MEDIA_SUFFIXES = frozenset(
     {
         ".mp4",
@@ -134,6 +155,51 @@ def default_player_factory() -> Player:
 
     libvlc_version()  # fails now, with the install command, rather than at the first load
     return VlcPlayer()
+
+
+class FrameGrabber:
+    """Exact frames of the film as PNG bytes, for the ledger's evidence stills.
+
+    It decodes with a FrameDecoder of its own on the film the player plays (same file, same
+    probe): the player's decoder belongs to its worker thread, and a PyAV container must not
+    be used from two threads. The decoder is opened at the first grab, not when the film loads.
+    """
+
+    def __init__(
+        self, path: str, info: MediaInfo, on_error: Callable[[str], Any] | None = None
+    ) -> None:
+        """Grab from ``path`` (probed as ``info``); ``on_error`` hears why a grab failed."""
+        self.path = path
+        self.info = info
+        self.on_error = on_error
+        self._decoder: Any = None
+
+    def __call__(self, ms: int) -> bytes | None:
+        """The exact picture on screen at ``ms`` as PNG (None when it cannot be decoded)."""
+        from karachi_review.player.frames import FrameDecoder
+
+        try:
+            if self._decoder is None:
+                self._decoder = FrameDecoder(self.path, GRAB_CACHE_BYTES, info=self.info)
+            frame = self._decoder.frame_at_ms(ms)
+        except (KarachiError, OSError) as exc:
+            if self.on_error is not None:
+                self.on_error(f"Could not grab the frame at {ms} ms: {exc}")
+            return None
+        pixels = frame.data  # the QImage borrows these bytes until it is saved
+        image = QImage(pixels, frame.width, frame.height, frame.stride, QImage.Format.Format_RGB888)
+        buffer = QBuffer()
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        # The stubs say bytes, PySide6 6.11 refuses bytes at run time and takes str.
+        if not image.save(buffer, "PNG"):  # type: ignore[call-overload]
+            return None
+        return bytes(buffer.data().data())
+
+    def close(self) -> None:
+        """Close the decoder (the grabber can open it again)."""
+        if self._decoder is not None:
+            self._decoder.close()
+            self._decoder = None
 
 
 class Banner(QFrame):
@@ -220,12 +286,16 @@ class MainWindow(QMainWindow):
         self._start_frame = 0
         self._cue_bounds: list[int] = []
         self.undo_group = QUndoGroup(self)
+        self.ledger: ClaimLedger | None = None
+        self.grabber: FrameGrabber | None = None
+        self.current_export_dialog: ExportDialog | None = None
 
         self._build_widgets()
         self._build_actions()
         self._build_menus()
         self._use_player(self.player)
         self.restore_layout()
+        self._update_project_actions()
         install_focus_filter()
         self.setAcceptDrops(True)
         self.resize(1360, 860)
@@ -350,6 +420,15 @@ class MainWindow(QMainWindow):
         self.main_splitter.setStretchFactor(0, 1)
         self.setCentralWidget(self.main_splitter)
 
+        self.claims_dock = QDockWidget("Claims", self)
+        self.claims_dock.setObjectName("claims_dock")
+        self.claims_dock.setAccessibleName("Claims ledger")
+        self.claims_placeholder = QLabel("Open a project to see the claims of its film.", self)
+        self.claims_placeholder.setObjectName("claims_placeholder")
+        self.claims_placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.claims_dock.setWidget(self.claims_placeholder)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.claims_dock)
+
         status = self.statusBar()
         status.setObjectName("status_bar")
 
@@ -455,6 +534,8 @@ class MainWindow(QMainWindow):
         add(file_menu, "Open the &sample", self.open_sample)
         file_menu.addSeparator()
         self.attach_action = add(file_menu, "&Attach media…", self.attach_media_dialog)
+        self.export_action = add(file_menu, "&Export…", self.export_dialog, "Ctrl+E")
+        self.export_action.setObjectName("action_export")
         file_menu.addSeparator()
         add(file_menu, "&Quit", self.close, "Ctrl+Q")
         edit = bar.addMenu("&Edit")
@@ -509,6 +590,22 @@ class MainWindow(QMainWindow):
                     menu.addSeparator()
                 else:
                     menu.addAction(self.key_actions[action_id])
+            if title == "&View":
+                menu.addSeparator()
+                self.claims_view_action = self.claims_dock.toggleViewAction()
+                self.claims_view_action.setObjectName("action_view_claims")
+                self.claims_view_action.setText("&Claims ledger")
+                menu.addAction(self.claims_view_action)
+        claims = bar.addMenu("&Claims")
+        claims.setObjectName("menu_claims")
+        self.detect_action = add(claims, "&Detect claims", self.detect_claims)
+        self.detect_action.setObjectName("action_detect_claims")
+        self.detect_action.setStatusTip("Find the figures the film states and list them as claims")
+        self.add_source_action = add(claims, "Add &source…", self.add_source_dialog)
+        self.add_source_action.setObjectName("action_add_source")
+        self.add_source_action.setStatusTip(
+            "Add an article or report and compare its figures with the film's"
+        )
 
     # ------------------------------------------------------------------------------ layout memory
 
@@ -518,6 +615,8 @@ class MainWindow(QMainWindow):
         s.setValue("layout/geometry", self.saveGeometry())
         for name in ("main_splitter", "top_splitter", "side_splitter"):
             s.setValue(f"layout/{name}", getattr(self, name).saveState())
+        s.setValue("layout/docks", self.saveState())
+        s.setValue("view/claims_dock", self.claims_view_action.isChecked())
         s.sync()
 
     def restore_layout(self) -> None:
@@ -530,6 +629,13 @@ class MainWindow(QMainWindow):
             state = s.value(f"layout/{name}")
             if isinstance(state, QByteArray | bytes):
                 getattr(self, name).restoreState(QByteArray(state))
+        docks = s.value("layout/docks")  # where the Claims dock is and whether it shows
+        if isinstance(docks, QByteArray | bytes):
+            self.restoreState(QByteArray(docks))
+        # Hidden until asked for (View > Claims ledger, Detect, Add source): the window's
+        # first look stays the transcript and the film. The choice is remembered.
+        shown = s.value("view/claims_dock", False)
+        self.claims_dock.setVisible(shown is True or str(shown).lower() == "true")
 
     # ------------------------------------------------------------------------------ player
 
@@ -569,6 +675,7 @@ class MainWindow(QMainWindow):
         self.video_view.clear()
         self.video_stack.setCurrentWidget(self.clock_face)
         self._use_player(ClockPlayer(duration, self))
+        self._update_grab()
         self.banner.show_message(message, buttons)
 
     def _load_media(self, path: Path, mode: str) -> bool:
@@ -651,6 +758,7 @@ class MainWindow(QMainWindow):
                         duration_ms=info.duration_ms, fps=info.fps, start_tc=info.start_timecode
                     )
         self._update_rate_label()
+        self._update_grab()
         self._on_position(self.player.position_ms)
 
     def _on_player_error(self, message: str) -> None:
@@ -1021,6 +1129,9 @@ class MainWindow(QMainWindow):
         self.session = session
         self.undo_group.addStack(session.undo_stack)
         self.undo_group.setActiveStack(session.undo_stack)
+        self._set_ledger(
+            ClaimLedger(project, undo_stack=session.undo_stack, parent=self.claims_dock)
+        )
         session.message.connect(self.show_message)
         session.annotations_changed.connect(self._on_annotations_changed)
         session.annotations_edited.connect(self._on_annotations_changed)
@@ -1041,6 +1152,7 @@ class MainWindow(QMainWindow):
         self.status_read_only.setText("read-only" if project.read_only else "")
         self.tag_bar.setEnabled(not project.read_only)
         self._open_media(session)
+        self._update_project_actions()
         if held_by:
             self.banner.show_message(
                 f"{path.name} is open in another karachi_review window ({held_by}); it is "
@@ -1141,6 +1253,9 @@ class MainWindow(QMainWindow):
     def close_project(self) -> None:
         """Close the open project (edits are already stored)."""
         self.player.pause()
+        if self.current_export_dialog is not None:
+            self.current_export_dialog.close()
+        self._set_ledger(None)
         if self.session is not None:
             self.undo_group.removeStack(self.session.undo_stack)
             self.session.close()
@@ -1150,12 +1265,16 @@ class MainWindow(QMainWindow):
             self._lock.unlock()
             self._lock = None
         self.banner.hide()
+        self._update_project_actions()
 
     def _on_annotations_changed(self, _changes: object = None) -> None:
         if self.session is None:
             return
         self.model.set_annotations(self.session.spans_between, self.session.tags)
         self.timeline.set_annotations(self.session.spans, self.session.tags)
+        if self.ledger is not None:
+            # Claims live on annotations: tagging, deleting and undo can change them.
+            self.ledger.reload()
 
     def _on_tags_changed(self) -> None:
         if self.session is None:
@@ -1170,6 +1289,157 @@ class MainWindow(QMainWindow):
         project = self.session.project
         ro = " [read-only]" if project.read_only else ""
         self.setWindowTitle(f"{project.title} — {project.path.name}{ro} — {APP_NAME}")
+
+    # ------------------------------------------------------------------------------ claims
+
+    def _set_ledger(self, ledger: ClaimLedger | None) -> None:
+        """Show ``ledger`` in the Claims dock (None: the placeholder) and drop the old one."""
+        old = self.ledger
+        self.ledger = ledger
+        if ledger is None:
+            self.claims_dock.setWidget(self.claims_placeholder)
+        else:
+            ledger.setObjectName("claims_ledger")
+            ledger.setAccessibleName("Claims")
+            ledger.table.setObjectName("claims_table")
+            ledger.table.setAccessibleName("Claims of the film")
+            ledger.seekRequested.connect(self.seek)
+            ledger.set_editable(not ledger.project.read_only)
+            self.claims_dock.setWidget(ledger)
+        if old is not None:
+            old.setParent(None)
+            old.deleteLater()
+        self._update_grab()
+
+    def _update_grab(self) -> None:
+        """Give the ledger exact stills while the film plays (never the stand-in or clock)."""
+        decoder = getattr(self.player, "decoder", None)
+        grabber: FrameGrabber | None = None
+        if self.media_mode == "film" and decoder is not None:
+            same = self.grabber is not None and self.grabber.path == decoder.path
+            grabber = (
+                self.grabber
+                if same
+                else FrameGrabber(decoder.path, decoder.info, on_error=self.show_message)
+            )
+        if self.grabber is not None and self.grabber is not grabber:
+            self.grabber.close()
+        self.grabber = grabber
+        if self.ledger is not None:
+            self.ledger.set_grab_frame(grabber)
+
+    def _update_project_actions(self) -> None:
+        writable = self.session is not None and not self.session.read_only
+        self.export_action.setEnabled(self.session is not None)
+        self.detect_action.setEnabled(writable)
+        self.add_source_action.setEnabled(writable)
+
+    def export_dialog(self) -> ExportDialog | None:
+        """File > Export: the export dialog on the open project (window-modal, not blocking)."""
+        if self.session is None:
+            self.show_message("Open a project first, then export its annotations")
+            return None
+        if self.current_export_dialog is not None:
+            self.current_export_dialog.raise_()
+            return self.current_export_dialog
+        dialog = ExportDialog(self.session.project, self)
+        dialog.setObjectName("export_dialog")
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.exported.connect(self._on_exported)
+        dialog.destroyed.connect(self._export_dialog_gone)
+        self.current_export_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _export_dialog_gone(self, _obj: object = None) -> None:
+        self.current_export_dialog = None
+
+    def _on_exported(self, result: object) -> None:
+        if isinstance(result, ExportResult):
+            self.show_message(
+                f"Exported {result.annotations} annotations to {result.path} ({result.format})"
+            )
+
+    def detect_claims(self) -> int | None:
+        """Claims > Detect claims: store the new suggestions as ONE undo step; how many."""
+        session = self.session
+        if session is None:
+            self.show_message("Open a project first, then detect its claims")
+            return None
+        project = session.project
+        found = detect(project.cues())
+        fresh = new_suggestions(project, found)
+        if not fresh:
+            self.show_message(f"{len(found)} claims found; all of them are already listed")
+            return 0
+        if not session.execute(AcceptClaimsCommand(session, fresh)):
+            return None
+        if project.sources():
+            self._sync_links()
+        if self.ledger is not None:
+            self.ledger.reload()
+        self.claims_dock.show()
+        self.claims_dock.raise_()
+        self.show_message(
+            f"{len(found)} claims found; added {len(fresh)} "
+            f"({len(found) - len(fresh)} already listed). Undo removes them."
+        )
+        return len(fresh)
+
+    def _sync_links(self) -> int | None:
+        """Recompute film-vs-source links; how many disagree (None: refused)."""
+        if self.session is None:
+            return None
+        try:
+            comparisons = sync_links(self.session.project)
+        except KarachiError as exc:
+            self.show_message(str(exc))
+            return None
+        return sum(1 for c in comparisons if c.relation != "agree")
+
+    def add_source_dialog(self) -> None:
+        """Claims > Add source: choose a text or HTML document."""
+        name, _ = QFileDialog.getOpenFileName(self, "Add a source document", "", SOURCE_FILTER)
+        if name:
+            self.add_source(Path(name))
+
+    def add_source(self, path: Path) -> bool:
+        """Add ``path`` and its claims to the project, then compare them with the film's.
+
+        Like ``sources add`` + ``claims compare``; not an undo step (a source's text is never
+        edited or removed, and the links are recomputed from the claims each time).
+        """
+        session = self.session
+        if session is None:
+            self.show_message("Open a project first, then add sources to it")
+            return False
+        project = session.project
+        try:
+            doc = read_source(path)
+            source = project.find_source(doc.content_hash)
+            if source is not None:
+                said = f"already added as source {source.id}"
+            else:
+                source, found = project.add_source(
+                    doc.text,
+                    title=doc.title,
+                    path=path,
+                    content_type=doc.content_type,
+                    detected=detect_text(doc.text),
+                )
+                said = f"{len(found)} claims in source {source.id}"
+        except KarachiError as exc:
+            QMessageBox.warning(self, f"{APP_NAME}: cannot add the source", str(exc))
+            return False
+        flagged = self._sync_links()
+        if self.ledger is not None:
+            self.ledger.reload()
+        self.claims_dock.show()
+        self.claims_dock.raise_()
+        self.show_message(
+            f"{source.title}: {said}; {flagged or 0} figures of the film disagree with a source"
+        )
+        return True
 
     # ------------------------------------------------------------------------------ recent
 
@@ -1281,6 +1551,8 @@ class MainWindow(QMainWindow):
             self.demo_maker.wait(10)
         self.save_layout()
         self.close_project()
+        if self.grabber is not None:
+            self.grabber.close()
         self.player.close()
         super().closeEvent(event)
 
