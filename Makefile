@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test lint bench system-deps venv screenshot clean
+.PHONY: run test lint bench system-deps venv screenshot clean package
 
 system-deps:
 	@sh scripts/system-deps.sh
@@ -14,7 +14,7 @@ venv: $(STAMP)
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install -q --disable-pip-version-check -e '.[test]'
+	$(PY) -m pip install -q --disable-pip-version-check -e '.[test,package]'
 	@touch $(STAMP)
 
 run: system-deps venv
@@ -37,3 +37,7 @@ screenshot: system-deps venv
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
+
+# One-folder bundle with libVLC inside (packaging/README.md); prints its size and build time.
+package: system-deps venv
+	$(PY) packaging/build.py

@@ -6,7 +6,7 @@ set -eu
 PACKAGES="libvlc5 libvlc-bin vlc-plugin-base vlc-plugin-video-output
 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0
 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0 libegl1 libgl1 libfontconfig1
-libdbus-1-3 fonts-dejavu-core xvfb xauth"
+libdbus-1-3 fonts-dejavu-core xvfb xauth binutils desktop-file-utils appstream"
 
 if ! command -v dpkg >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
     echo "system-deps: not a Debian/Ubuntu system; install libVLC 3 and Xvfb with your package manager." >&2

@@ -15,6 +15,7 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -316,6 +317,9 @@ def _check_vlc(report: _Report, clip: tuple[Path, int, int] | None) -> None:
         report.fail(f"libVLC: {exc.message}", _APT_VLC)
         return
     report.ok(f"libVLC {version}")
+    # Which copy was loaded: the bundle's or the system's (a frozen build must use its own).
+    libraries = _mapped_files(lambda name: name.startswith(("libvlc.so", "libvlccore.so")))
+    report.ok(f"libVLC library {', '.join(libraries) or _vlc_library_name(vlc_player)}")
     if startup_ms > 50:
         report.warn(
             f"libVLC took {startup_ms:.0f} ms to start (plugin cache missing?)", _PLUGIN_CACHE_FIX
@@ -342,3 +346,39 @@ def _check_vlc(report: _Report, clip: tuple[Path, int, int] | None) -> None:
         report.fail(f"libVLC's picture is unreadable ({exc})", _APT_VLC)
         return
     report.ok(f"libVLC decoded the test clip through video callbacks (first picture: {index})")
+    # The plugins libVLC actually opened for that decode (mapped now), not the ones it may find.
+    plugins = _mapped_files(lambda name: name.endswith("_plugin.so"))
+    folders = sorted({str(Path(p).parent.parent) for p in plugins})
+    if folders:
+        report.ok(f"libVLC plugins from {', '.join(folders)}")
+    _check_vlc_sound(report, vlc_player, path)
+
+
+def _check_vlc_sound(report: _Report, vlc_player: Any, path: Path) -> None:
+    """Play the clip's tone through libVLC's audio callbacks: sound, volume and mute."""
+    levels = vlc_player.libvlc_sound_levels(path)
+    if levels is None or levels["100"] < 1.0:
+        report.fail("libVLC produced no sound from the test clip's tone", _APT_VLC)
+        return
+    full, half, muted = levels["100"], levels["50"], levels["muted"]
+    measured = f"RMS {full:.0f} at volume 100, x{half / full:.3f} at 50, {muted:.0f} muted"
+    if half < 0.5 * full and muted < 0.01 * full:
+        report.ok(f"libVLC sound, volume and mute ({measured})")
+    else:
+        report.fail(f"libVLC volume or mute has no effect ({measured})", "report this as a bug")
+
+
+def _mapped_files(wanted: Callable[[str], bool]) -> list[str]:
+    """Files mapped into this process whose base name satisfies ``wanted`` (Linux only)."""
+    try:
+        with open("/proc/self/maps", encoding="utf-8", errors="replace") as maps:
+            fields = [line.split(maxsplit=5) for line in maps]
+    except OSError:
+        return []
+    paths = {f[5].strip() for f in fields if len(f) == 6 and f[5].startswith("/")}
+    return sorted(p for p in paths if wanted(os.path.basename(p)))
+
+
+def _vlc_library_name(vlc_player: Any) -> str:
+    """What python-vlc loaded, where the process map is not readable (Windows, macOS)."""
+    return str(getattr(vlc_player.import_vlc().dll, "_name", "unknown"))

@@ -24,6 +24,7 @@ __all__ = [
     "MediaNotFoundError",
     "NoVideoStreamError",
     "NotMediaError",
+    "UnsupportedCodecError",
     "probe",
 ]
 
@@ -48,6 +49,10 @@ class NotMediaError(MediaError):
 
 class NoVideoStreamError(MediaError):
     """A readable media file without any video stream (audio only, data only)."""
+
+
+class UnsupportedCodecError(MediaError):
+    """The container is readable but FFmpeg has no decoder for its video codec."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +140,17 @@ def _probe_open(container: Any, path: str) -> MediaInfo:
         raise NoVideoStreamError(f"no video stream (found: {', '.join(kinds)})", path)
     video = container.streams.video[0]
     ctx = video.codec_context
+    if ctx is None or ctx.codec is None:
+        # PyAV gives no codec context when FFmpeg has no decoder (an unknown fourcc, or a
+        # codec left out of this build); it then cannot tell the codec's name either.
+        import av
+
+        codec = f"'{ctx.name}'" if ctx is not None and ctx.name else "(unknown to FFmpeg)"
+        raise UnsupportedCodecError(
+            f"video codec {codec} not supported: the FFmpeg in PyAV {av.__version__} has no "
+            "decoder for it; export the video again as H.264 or ProRes",
+            path,
+        )
     time_base: Fraction | None = video.time_base
     pts = _sample_pts(container, video)
     variable = _is_variable(pts, video.base_rate, time_base)
@@ -147,7 +163,7 @@ def _probe_open(container: Any, path: str) -> MediaInfo:
     if frame_count <= 0:
         frame_count = (duration_ms * fps.numerator) // (1000 * fps.denominator)
     width, height = int(ctx.width or 0), int(ctx.height or 0)
-    codec = ctx.name if ctx.codec is not None else (video.codec_tag or "unknown")
+    codec = ctx.name
     return MediaInfo(
         path=path,
         duration_ms=duration_ms,
@@ -224,6 +240,15 @@ def _start_timecode(container: Any, video: Any) -> str | None:
 
 def _audio_info(position: int, stream: Any) -> AudioStreamInfo:
     ctx = stream.codec_context
+    if ctx is None:  # no decoder for this audio codec: listed, but not playable
+        return AudioStreamInfo(
+            position,
+            "unknown",
+            0,
+            0,
+            _language(stream.metadata.get("language")),
+            stream.metadata.get("title"),
+        )
     return AudioStreamInfo(
         index=position,
         codec=str(ctx.name) if ctx.codec is not None else "unknown",

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import ctypes
 import time
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 from typing import Any, cast
@@ -38,12 +39,16 @@ from karachi_review.player.exact import ExactFrames
 from karachi_review.player.frames import DEFAULT_CACHE_BUDGET, FrameDecoder, RGBFrame
 
 __all__ = [
+    "AUDIO_SINK_CHANNELS",
+    "AUDIO_SINK_RATE",
     "INSTALL_COMMAND",
+    "AudioSink",
     "PlayerBackendError",
     "VlcPlayer",
     "import_vlc",
     "libvlc_audio_outputs",
     "libvlc_grab",
+    "libvlc_sound_levels",
     "libvlc_version",
     "new_instance",
 ]
@@ -75,6 +80,16 @@ _THUMB_CELLS = 48
 # A rate change within ~100 ms of a seek's first picture corrupted the picture until the next
 # keyframe (2x, measured); 300 ms later it did not.
 _RATE_SETTLE_MS = 400
+
+# The format libVLC converts the sound to for an audio sink (its "amem" output): 16-bit native
+# endian, 48 kHz, stereo (mono sources are duplicated on both channels).
+AUDIO_SINK_RATE = 48000
+AUDIO_SINK_CHANNELS = 2
+
+# Called on libVLC's audio thread with (samples, pts_us): int16 array of shape (n, channels),
+# a view on libVLC's buffer that is only valid during the call (copy what you keep). It must
+# not call libVLC or the player (calls into libVLC from its own callbacks deadlocked).
+AudioSink = Callable[[np.ndarray, int], None]
 
 _vlc_module: ModuleType | None = None
 
@@ -144,10 +159,17 @@ class VlcPlayer(Player):
         audio_output: str | None = None,
         vlc_args: tuple[str, ...] = (),
         cache_budget_bytes: int = DEFAULT_CACHE_BUDGET,
+        audio_sink: AudioSink | None = None,
     ) -> None:
-        """``audio_output="dummy"`` for tests and machines without sound."""
+        """``audio_output="dummy"`` for tests and machines without sound.
+
+        ``audio_sink`` receives the decoded sound instead of the sound card (libVLC's audio
+        callbacks, after its volume and mute): for tests and ``doctor``.
+        """
         super().__init__(parent)
         self._args = vlc_args + ((f"--aout={audio_output}",) if audio_output else ())
+        self._audio_sink = audio_sink
+        self._audio_callbacks: list[Any] = []  # live as long as libVLC: freeing them segfaulted
         self._cache_budget = cache_budget_bytes
         self._instance: Any = None
         self._mp: Any = None
@@ -402,6 +424,7 @@ class VlcPlayer(Player):
             self._instance.release()
             self._instance = None
         self._callbacks.clear()
+        self._audio_callbacks.clear()
 
     # -- libVLC setup ---------------------------------------------------------------------------
 
@@ -430,6 +453,14 @@ class VlcPlayer(Player):
 
             manager.event_attach(event_type, handler)
             self._event_handlers.append(((manager, event_type), handler))
+        if self._audio_sink is not None:
+
+            def sound_started() -> None:
+                emit("sound", 0, time.monotonic(), self._generation)
+
+            self._audio_callbacks = _attach_audio_sink(
+                vlc, self._mp, self._audio_sink, sound_started
+            )
 
     def _setup_video(self, width: int, height: int) -> None:
         vlc = import_vlc()
@@ -502,9 +533,11 @@ class VlcPlayer(Player):
                 # Paused (or stepped) while libVLC was still opening: keep it quiet.
                 self._mp.set_pause(1)
                 self._vlc_at_ms = None
-            self._mp.audio_set_volume(self._volume)
-            self._mp.audio_set_mute(self._muted)
+            self._apply_sound()
             self._apply_audio_track()
+        elif kind == "sound":
+            # An audio stream (re)started with libVLC's software gain at 1.
+            self._apply_sound()
         elif kind == "time":
             if self._state is PlayerState.PLAYING and self._seek_ms is None:
                 if self._hold_clock:
@@ -672,6 +705,11 @@ class VlcPlayer(Player):
             self._ms = ms
             self.position_changed.emit(ms)
 
+    def _apply_sound(self) -> None:
+        if self._mp is not None:
+            self._mp.audio_set_volume(self._volume)
+            self._mp.audio_set_mute(self._muted)
+
     def _apply_audio_track(self) -> None:
         if self._mp is None or self._audio_track is None:
             return
@@ -683,6 +721,51 @@ class VlcPlayer(Player):
         if state is not self._state:
             self._state = state
             self.state_changed.emit(state)
+
+
+# libVLC's audio setup callback, with the format as a writable pointer (python-vlc's own
+# prototype hands the 4-byte format over as a read-only copy).
+_AUDIO_SETUP_PROTOTYPE = ctypes.CFUNCTYPE(
+    ctypes.c_int,
+    ctypes.POINTER(ctypes.c_void_p),
+    ctypes.c_void_p,
+    ctypes.POINTER(ctypes.c_uint),
+    ctypes.POINTER(ctypes.c_uint),
+)
+
+
+def _attach_audio_sink(
+    vlc: ModuleType, mp: Any, sink: AudioSink, on_start: Callable[[], None]
+) -> list[Any]:
+    """Route ``mp``'s sound to ``sink`` (libVLC's amem); returns the callbacks to keep alive.
+
+    No volume callback is set, so libVLC applies volume and mute to the samples itself
+    (software volume), as a listener would hear them. That software gain belongs to each
+    audio stream and starts at 1 (a volume set before the stream existed was dropped, measured),
+    so ``on_start`` tells the owner, from libVLC's thread, that a stream has started.
+    """
+
+    def setup(opaque: Any, fmt: int, rate: Any, channels: Any) -> int:
+        # libVLC's audio thread, inside its output start: fill in the format and report.
+        ctypes.memmove(fmt, b"S16N", 4)
+        rate[0] = AUDIO_SINK_RATE
+        channels[0] = AUDIO_SINK_CHANNELS
+        on_start()
+        return 0
+
+    @vlc.CallbackDecorators.AudioPlayCb  # type: ignore[untyped-decorator]
+    def play(opaque: Any, samples: Any, count: int, pts: int) -> None:
+        # libVLC's audio thread: hand the samples over; never call libVLC here.
+        if not samples or count <= 0:
+            return
+        pointer = ctypes.cast(samples, ctypes.POINTER(ctypes.c_int16))
+        sink(np.ctypeslib.as_array(pointer, shape=(count, AUDIO_SINK_CHANNELS)), pts)
+
+    setup_cb = _AUDIO_SETUP_PROTOTYPE(setup)
+    setup_ptr = ctypes.cast(setup_cb, vlc.CallbackDecorators.AudioSetupCb)
+    mp.audio_set_callbacks(play, None, None, None, None, None)
+    mp.audio_set_format_callbacks(setup_ptr, None)
+    return [play, setup_cb, setup_ptr]
 
 
 def _text(name: Any) -> str:
@@ -741,6 +824,60 @@ def libvlc_grab(path: str | Path, width: int, height: int, timeout_s: float = 5.
         player.release()
         instance.release()
     return result[0] if result else None
+
+
+def libvlc_sound_levels(
+    path: str | Path, settle_s: float = 0.2, window_s: float = 0.25, timeout_s: float = 5.0
+) -> dict[str, float] | None:
+    """Play ``path``'s sound headless through libVLC's audio callbacks and measure it.
+
+    For ``doctor``: no Qt, no sound card. Returns the RMS level (16-bit scale) of the samples
+    libVLC produced at volume 100, at volume 50 and muted (``"100"``, ``"50"``, ``"muted"``),
+    each after ``settle_s``, over ``window_s``; None when libVLC produced no sound within
+    ``timeout_s``. The file must last about 3 * (settle_s + window_s) plus a moment.
+    """
+    import threading
+
+    vlc = import_vlc()
+    instance = new_instance(("--no-video",))
+    player = instance.media_player_new()
+    started = threading.Event()
+    lock = threading.Lock()
+    chunks: list[tuple[float, float, int]] = []  # arrival, sum of squares, sample count
+
+    def sink(samples: np.ndarray, pts: int) -> None:
+        energy = float(np.square(samples, dtype=np.float64).sum())
+        with lock:
+            chunks.append((time.monotonic(), energy, samples.size))
+
+    def level_since(start: float) -> float:
+        with lock:
+            got = [(e, n) for t, e, n in chunks if t >= start]
+        count = sum(n for _, n in got)
+        return float(np.sqrt(sum(e for e, _ in got) / count)) if count else 0.0
+
+    keep = _attach_audio_sink(vlc, player, sink, started.set)
+    levels: dict[str, float] = {}
+    try:
+        player.set_media(instance.media_new_path(str(path)))
+        player.play()
+        if not started.wait(timeout_s):
+            player.stop()
+            return None
+        # Set from this thread once the stream exists (its software gain starts at 1).
+        for label, volume, muted in (("100", 100, False), ("50", 50, False), ("muted", 100, True)):
+            player.audio_set_volume(volume)
+            player.audio_set_mute(muted)
+            time.sleep(settle_s)
+            start = time.monotonic()
+            time.sleep(window_s)
+            levels[label] = level_since(start)
+        player.stop()
+    finally:
+        player.release()
+        instance.release()
+        del keep  # only once libVLC is gone
+    return levels
 
 
 def libvlc_audio_outputs(instance: Any) -> list[str]:

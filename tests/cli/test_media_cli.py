@@ -103,5 +103,6 @@ def test_doctor_checks_both_engines(capsys: pytest.CaptureFixture[str]) -> None:
     assert "ok    PyAV exact frame: asked 37, got 37" in out
     assert "ok    libVLC 3." in out
     assert "libVLC decoded the test clip through video callbacks" in out
+    assert "ok    libVLC sound, volume and mute (" in out
     assert "frame cache budget 256 MiB" in out
     assert out.rstrip().endswith("all good")

@@ -11,11 +11,14 @@ The bar code itself (draw and read) lives in karachi_review/player/testclip.py, 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import av
+import numpy as np
 
 from karachi_review.player.testclip import (
     MAX_INDEX,
@@ -37,9 +40,16 @@ __all__ = [
     "make_audio_only",
     "make_clip",
     "make_not_video",
+    "make_two_tone_clip",
+    "make_unknown_codec_clip",
     "make_vfr_clip",
     "read_frame_index",
 ]
+
+# The two-tone clip's audio: stream n holds a sine of TONE_HZ[n] at TONE_AMPLITUDE (full scale 1).
+TONE_HZ = (440.0, 880.0)
+TONE_AMPLITUDE = 0.3
+UNKNOWN_FOURCC = "KRVW"
 
 RATES: dict[str, Fraction] = {
     "25": Fraction(25),
@@ -119,4 +129,83 @@ def make_audio_only(path: Path, seconds: float = 1.0) -> Path:
     with av.open(str(path), "w") as out:
         stream = out.add_stream("aac", rate=48000, layout="mono")
         write_tone(out, stream, Fraction(seconds))
+    return path
+
+
+def _encode_sine(out: Any, stream: Any, hz: float, seconds: float, rate: int = 48000) -> None:
+    total = int(seconds * rate)
+    chunk = 1024
+    for start in range(0, total, chunk):
+        n = min(chunk, total - start)
+        t = np.arange(start, start + n, dtype=np.float64) / rate
+        samples = (TONE_AMPLITUDE * np.sin(2 * math.pi * hz * t)).astype(np.float32)[None, :]
+        frame = av.AudioFrame.from_ndarray(samples, format="fltp", layout="mono")
+        frame.sample_rate = rate
+        frame.pts = start
+        frame.time_base = Fraction(1, rate)
+        for packet in stream.encode(frame):
+            out.mux(packet)
+    for packet in stream.encode(None):
+        out.mux(packet)
+
+
+def make_two_tone_clip(
+    path: Path, seconds: float = 6.0, width: int = 320, height: int = 180
+) -> Clip:
+    """Bar-coded H.264 video plus TWO AAC streams: TONE_HZ[0] first, TONE_HZ[1] second."""
+    fps = Fraction(25)
+    count = int(seconds * fps)
+    with av.open(str(path), "w") as out:
+        video = out.add_stream("libx264", rate=fps)
+        video.width, video.height, video.pix_fmt = width, height, "yuv420p"
+        video.options = {"preset": "ultrafast", "x264-params": "keyint=25:scenecut=0"}
+        tracks = []
+        for hz in TONE_HZ:
+            audio = out.add_stream("aac", rate=48000, layout="mono")
+            tracks.append((audio, hz))
+        for index in range(count):
+            frame = av.VideoFrame.from_ndarray(draw_frame(index, width, height), format="rgb24")
+            frame.pts = index
+            frame.time_base = 1 / fps
+            for packet in video.encode(frame):
+                out.mux(packet)
+        for packet in video.encode(None):
+            out.mux(packet)
+        for audio, hz in tracks:
+            _encode_sine(out, audio, hz, seconds)
+    return Clip(path, fps, count, width, height, 25, None)
+
+
+def make_unknown_codec_clip(path: Path, frames: int = 10, unknown: str = "video") -> Path:
+    """A valid AVI with a stream whose codec tag no FFmpeg decoder knows.
+
+    ``unknown="video"``: the video stream carries UNKNOWN_FOURCC (its packets are real
+    MPEG-4 Part 2; only the tag is made up, as with a camera's proprietary codec).
+    ``unknown="audio"``: the video is plain MPEG-4 and a PCM audio stream carries a made-up
+    WAVE format tag. FFmpeg refuses unknown tags unless told to be lenient.
+    """
+    with av.open(str(path), "w", options={"strict": "unofficial"}) as out:
+        video = out.add_stream("mpeg4", rate=25)
+        video.width, video.height, video.pix_fmt = 64, 36, "yuv420p"
+        if unknown == "video":
+            video.codec_tag = UNKNOWN_FOURCC
+        audio = None
+        if unknown == "audio":
+            audio = out.add_stream("pcm_s16le", rate=48000, layout="mono")
+            audio.codec_tag = "\x34\x12\x00\x00"  # WAVE format 0x1234: registered to no one
+        for index in range(frames):
+            picture = np.full((36, 64, 3), index * 20, np.uint8)
+            frame = av.VideoFrame.from_ndarray(picture, format="rgb24")
+            frame.pts = index
+            for packet in video.encode(frame):
+                out.mux(packet)
+        for packet in video.encode(None):
+            out.mux(packet)
+        if audio is not None:
+            sound = av.AudioFrame.from_ndarray(
+                np.zeros((1, 48000 * frames // 25), np.int16), format="s16", layout="mono"
+            )
+            sound.sample_rate, sound.pts = 48000, 0
+            for packet in [*audio.encode(sound), *audio.encode(None)]:
+                out.mux(packet)
     return path

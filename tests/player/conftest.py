@@ -6,7 +6,16 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from clips import RATES, Clip, make_audio_only, make_clip, make_not_video, make_vfr_clip
+from clips import (
+    RATES,
+    Clip,
+    make_audio_only,
+    make_clip,
+    make_not_video,
+    make_two_tone_clip,
+    make_unknown_codec_clip,
+    make_vfr_clip,
+)
 
 # 300 frames: more than one 250-frame GOP, so seeks and steps cross a keyframe.
 CLIP_FRAMES = 300
@@ -58,3 +67,21 @@ def audio_only(clip_dir: Path) -> Path:
 def short_clip(clip_dir: Path) -> Clip:
     """Two seconds at 25 fps, GOP 25: for tests that only need a quick, valid file."""
     return make_clip(clip_dir / "short.mp4", Fraction(25), 2.0, gop=25)
+
+
+@pytest.fixture(scope="session")
+def two_tone_clip(clip_dir: Path) -> Clip:
+    """Six seconds of bar-coded video with two audio streams: 440 Hz, then 880 Hz."""
+    return make_two_tone_clip(clip_dir / "two_tones.mp4")
+
+
+@pytest.fixture(scope="session")
+def unknown_codec(clip_dir: Path) -> Path:
+    """An AVI FFmpeg opens, whose video codec (a made-up fourcc) nothing can decode."""
+    return make_unknown_codec_clip(clip_dir / "unknown_codec.avi")
+
+
+@pytest.fixture(scope="session")
+def unknown_audio_codec(clip_dir: Path) -> Path:
+    """An AVI with decodable video and an audio stream nothing can decode."""
+    return make_unknown_codec_clip(clip_dir / "unknown_audio.avi", unknown="audio")
