@@ -93,7 +93,6 @@ from karachi_review import __version__
 from karachi_review.core import claims as claims_mod
 from karachi_review.core import snapshots
 from karachi_review.core.errors import KarachiError
-from karachi_review.core.gcpause import paused_gc
 from karachi_review.core.migrations import APPLICATION_ID, SCHEMA_VERSION, migrate
 from karachi_review.core.timecode import format_ms
 from karachi_review.core.transcript import Cue, Transcript
@@ -1542,12 +1541,11 @@ class Project:
         if not include_deleted:
             sql += " AND a.deleted_at IS NULL"
         sql += " ORDER BY a.rowid"
-        with paused_gc():
-            rows = self._conn.execute(sql, params).fetchall()
-            rows.sort(key=itemgetter(2))  # by start; stable, so ties stay in the order added
-            # tuple.__new__ through partial: the named tuples are built without a Python-level
-            # call per row (Annotation._make is one), a third of the cost for 100,000 rows.
-            return list(map(partial(tuple.__new__, Annotation), rows))
+        rows = self._conn.execute(sql, params).fetchall()
+        rows.sort(key=itemgetter(2))  # by start; stable, so ties stay in the order added
+        # tuple.__new__ through partial: the named tuples are built without a Python-level
+        # call per row (Annotation._make is one), a third of the cost for 100,000 rows.
+        return list(map(partial(tuple.__new__, Annotation), rows))
 
     def annotation_spans(
         self, *, media_id: int | None = None, tag: str | None = None
@@ -1568,10 +1566,9 @@ class Project:
             sql += " AND a.tag_id = ?"
             params.append(_resolve_tag(self._conn, tag, str(self.path)))
         sql += " ORDER BY a.rowid"
-        with paused_gc():
-            rows = self._conn.execute(sql, params).fetchall()
-            rows.sort(key=itemgetter(1))
-            return list(map(partial(tuple.__new__, AnnotationSpan), rows))
+        rows = self._conn.execute(sql, params).fetchall()
+        rows.sort(key=itemgetter(1))
+        return list(map(partial(tuple.__new__, AnnotationSpan), rows))
 
     def same_span(self, annotation: Annotation) -> list[Annotation]:
         """Other live annotations with the same media, times and tag (likely duplicates)."""
