@@ -7,7 +7,9 @@ file on disk: render, write to a temporary file, fsync, read back with the forma
 compare, rename. Subtitles use the ``annotations`` mode (one cue per annotation) and,
 separately, the ``all`` mode (every cue labelled). Wall-clock seconds are compared with the
 target; CPU seconds of this process are printed beside them, since other work on the
-machine inflates wall-clock times.
+machine inflates wall-clock times, and the wall-clock seconds of each step in brackets:
+render (the writer), write (temporary file, fsync, rename), read (the format's reader),
+compare.
 
 Run: ``.venv/bin/python benchmarks/export.py [--count N]``.
 """
@@ -88,9 +90,10 @@ def main(argv: list[str] | None = None) -> int:
             cpu = time.process_time() - c0
             label = fmt if fmt not in ("srt", "vtt", "ass") else f"{fmt} ({mode})"
             flag = "" if seconds < TARGET_S else "  OVER TARGET"
+            phases = " + ".join(f"{name} {t:.2f}" for name, t in result.phases)
             print(
                 f"{label:<20} {seconds:6.2f} s (cpu {cpu:5.2f} s)  {result.size / 1e6:7.1f} MB  "
-                f"{result.items:>7} items read back{flag}"
+                f"{result.items:>7} items read back{flag}  [{phases}]"
             )
             if seconds >= TARGET_S:
                 over.append(label)

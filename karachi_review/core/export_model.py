@@ -200,7 +200,8 @@ class ExportSource:
 
     def covered_text(self, a: Annotation) -> str:
         """Text of the cues an annotation covers, one cue per line."""
-        return "\n".join(c.text for c in self.cues_in(a.start_ms, a.end_ms))
+        cues = self.cues_in(a.start_ms, a.end_ms)
+        return cues[0].text if len(cues) == 1 else "\n".join([c.text for c in cues])
 
     def timebase(self, options: ExportOptions, *, markers: bool) -> Timebase | None:
         """Rate and start of timecodes: the options, else the media's; None if no rate known.

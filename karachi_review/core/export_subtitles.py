@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 import warnings as pywarnings
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Final
 
 import pysrt
@@ -123,12 +124,18 @@ def build_cues(source: ExportSource, options: ExportOptions) -> list[SubtitleCue
 
 
 def _label(tag: Tag) -> str:
-    return "[" + one_line(tag.label).upper().replace("]", ")") + "]"
+    return _label_of(tag.label)
+
+
+@lru_cache(maxsize=1024)  # a few tags label 100,000s of cues
+def _label_of(label: str) -> str:
+    return "[" + one_line(label).upper().replace("]", ")") + "]"
 
 
 def _plain_text(cue: SubtitleCue, options: ExportOptions) -> str:
     """SRT/ASS text: labels, then the text, then one line per note."""
-    labels = " ".join(_label(t) for t in cue.tags)
+    tags = cue.tags
+    labels = _label(tags[0]) if len(tags) == 1 else " ".join(map(_label, tags))
     if options.mode == "annotations":
         body = f"{labels} {one_line(cue.text)}".strip() if cue.text else labels
         return body
@@ -187,13 +194,23 @@ def _vtt_note(text: str) -> str:
 def vtt_write(source: ExportSource, options: ExportOptions) -> tuple[bytes, list[Check]]:
     """WebVTT through webvtt-py; checks are (identifier, start_ms, end_ms, raw text, notes)."""
     used: dict[str, Tag] = {}
+    # The same few tags label 100,000s of cues: the markup of each is made once.
+    markup: dict[str, str] = {}
     captions = []
     checks: list[Check] = []
+    with_notes = options.notes or options.mode == "annotations"
+    annotations_mode = options.mode == "annotations"
     for cue in build_cues(source, options):
+        parts = []
         for tag in cue.tags:
-            used.setdefault(css_class(tag), tag)
-        labels = " ".join(f"<c.{css_class(t)}>{_escape(_label(t))}</c>" for t in cue.tags)
-        if options.mode == "annotations":
+            found = markup.get(tag.name)
+            if found is None:
+                name = css_class(tag)
+                used.setdefault(name, tag)
+                found = markup[tag.name] = f"<c.{name}>{_escape(_label(tag))}</c>"
+            parts.append(found)
+        labels = " ".join(parts)
+        if annotations_mode:
             text = f"{labels} {_escape(one_line(cue.text))}".strip() if cue.text else labels
         else:
             body = _escape(cue.text)
@@ -203,9 +220,7 @@ def vtt_write(source: ExportSource, options: ExportOptions) -> tuple[bytes, list
             format_ms(cue.start_ms, "."), format_ms(cue.end_ms, "."), text, cue.ident
         )
         notes = [
-            _vtt_note(f"{tag.label}: {note}")
-            for tag, note in cue.notes
-            if note and (options.notes or options.mode == "annotations")
+            _vtt_note(f"{tag.label}: {note}") for tag, note in cue.notes if note and with_notes
         ]
         caption.comments = notes
         captions.append(caption)
@@ -220,26 +235,17 @@ def vtt_write(source: ExportSource, options: ExportOptions) -> tuple[bytes, list
 def vtt_read_back(data: bytes) -> list[Check]:
     """Read a WebVTT export with webvtt-py (identifiers, raw text and NOTE blocks)."""
     vtt = webvtt.from_string(data.decode("utf-8"))
-    out: list[Check] = []
-    for c in vtt.captions:
-        out.append(
-            (
-                c.identifier,
-                _vtt_ms(c.start),
-                _vtt_ms(c.end),
-                c.raw_text,
-                tuple(c.comments),
-            )
+    # Times straight from webvtt-py's parsed timestamps (not its text, parsed a second time).
+    return [
+        (
+            c.identifier,
+            c.start_time.in_milliseconds(),
+            c.end_time.in_milliseconds(),
+            c.raw_text,
+            tuple(c.comments),
         )
-    return out
-
-
-def _vtt_ms(stamp: str) -> int:
-    hms, millis = stamp.split(".")
-    parts = [int(p) for p in hms.split(":")]
-    while len(parts) < 3:
-        parts.insert(0, 0)
-    return ((parts[0] * 60 + parts[1]) * 60 + parts[2]) * 1000 + int(millis)
+        for c in vtt.captions
+    ]
 
 
 # ----------------------------------------------------------------------------------- ASS
@@ -252,7 +258,12 @@ def _ass_ms(ms: int) -> int:
 
 
 def _style_name(tag: Tag) -> str:
-    return one_line(tag.name).replace(",", ";") or "tag"
+    return _style_name_of(tag.name)
+
+
+@lru_cache(maxsize=1024)  # one per tag, asked for by 100,000s of cues
+def _style_name_of(name: str) -> str:
+    return one_line(name).replace(",", ";") or "tag"
 
 
 def ass_write(source: ExportSource, options: ExportOptions) -> tuple[bytes, list[Check]]:
