@@ -1,14 +1,17 @@
-"""Annotations in and out of plain files: JSON Lines / CSV rows to import, JSON / CSV exports.
+"""Annotation rows to import (JSON Lines, CSV, our JSON), formula-cell safety, atomic writes.
+
+The exports themselves are in ``core/export*.py``.
 
 Import rows carry ``start`` and ``end`` (any time :func:`core.timecode.parse_time` reads;
 frame timecodes need the media's rate) or ``start_ms``/``end_ms`` integers, a ``tag``, and
 optionally ``note``, ``annotator`` and ``id`` (a UUID). Our own exports read back as imports.
 
-CSV exports are UTF-8 with a BOM (so spreadsheet programs pick the encoding) and every cell
-that a spreadsheet would run as a formula (starting with ``= + - @``, tab or carriage
-return) is prefixed with ``'``; the import takes one such ``'`` off again. Files are written
-atomically: a temporary file in the same folder, fsync, ``os.replace``: a full disk or a crash
-never leaves a half-written export in place of the previous good one.
+CSV exports (``core/export_data.py``) are UTF-8 with a BOM (so spreadsheet programs pick
+the encoding) and every cell that a spreadsheet would run as a formula (starting with
+``= + - @``, tab or carriage return) is prefixed with ``'``; the import takes one such ``'``
+off again. Files are written atomically: a temporary file in the same folder, fsync,
+``os.replace``: a full disk or a crash never leaves a half-written export in place of the
+previous good one.
 """
 
 from __future__ import annotations
@@ -19,22 +22,18 @@ import io
 import json
 import os
 import tempfile
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, Final
 
 from karachi_review.core.errors import KarachiError, TimecodeError
-from karachi_review.core.store import Annotation, AnnotationInput, InvalidAnnotationError, Media
+from karachi_review.core.store import AnnotationInput, InvalidAnnotationError
 from karachi_review.core.timecode import format_ms, parse_time
-from karachi_review.core.vocabulary import Tag
 
 __all__ = [
-    "CSV_COLUMNS",
     "IMPORT_FORMATS",
     "ImportFormatError",
-    "annotations_to_csv",
-    "annotations_to_json",
     "detect_import_format",
     "neutralise_cell",
     "parse_annotation_rows",
@@ -43,21 +42,6 @@ __all__ = [
 ]
 
 IMPORT_FORMATS: Final = ("jsonl", "csv")
-CSV_COLUMNS: Final = (
-    "id",
-    "start",
-    "end",
-    "start_ms",
-    "end_ms",
-    "duration_ms",
-    "tag",
-    "label",
-    "note",
-    "annotator",
-    "created_at",
-    "updated_at",
-    "version",
-)
 _FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -210,85 +194,6 @@ def _time(
 
 def _ts(ms: int) -> str:
     return format_ms(ms, ".")
-
-
-def annotations_to_csv(annotations: Iterable[Annotation], tags: Sequence[Tag]) -> bytes:
-    """CSV (UTF-8 with BOM, formula cells neutralised) with :data:`CSV_COLUMNS`."""
-    labels = {t.name: t.label for t in tags}
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for a in annotations:
-        cells = (
-            a.id,
-            _ts(a.start_ms),
-            _ts(a.end_ms),
-            str(a.start_ms),
-            str(a.end_ms),
-            str(a.end_ms - a.start_ms),
-            a.tag,
-            labels.get(a.tag, a.tag),
-            a.note,
-            a.annotator,
-            a.created_at,
-            a.updated_at,
-            str(a.version),
-        )
-        writer.writerow([neutralise_cell(c) for c in cells])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def annotations_to_json(
-    annotations: Iterable[Annotation],
-    tags: Sequence[Tag],
-    *,
-    meta: Mapping[str, str],
-    media: Media,
-) -> bytes:
-    """One JSON document: project, media, vocabulary and annotations (readable by import)."""
-    labels = {t.name: t.label for t in tags}
-    document = {
-        "format": "karachi-review-annotations",
-        "format_version": 1,
-        "project": {"title": meta.get("title"), "project_id": meta.get("project_id")},
-        "media": {
-            "path": media.path,
-            "size": media.size,
-            "content_hash": media.content_hash,
-            "duration_ms": media.duration_ms,
-            "fps": None if media.fps is None else f"{media.fps.numerator}/{media.fps.denominator}",
-            "start_tc": media.start_tc,
-        },
-        "tags": [
-            {
-                "name": t.name,
-                "label": t.label,
-                "colour": t.colour,
-                "hotkey": t.hotkey,
-                "description": t.description,
-                "position": t.position,
-            }
-            for t in tags
-        ],
-        "annotations": [
-            {
-                "id": a.id,
-                "start": _ts(a.start_ms),
-                "end": _ts(a.end_ms),
-                "start_ms": a.start_ms,
-                "end_ms": a.end_ms,
-                "tag": a.tag,
-                "label": labels.get(a.tag, a.tag),
-                "note": a.note,
-                "annotator": a.annotator,
-                "created_at": a.created_at,
-                "updated_at": a.updated_at,
-                "version": a.version,
-            }
-            for a in annotations
-        ],
-    }
-    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
 def write_atomic(
