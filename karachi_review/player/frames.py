@@ -37,6 +37,9 @@ DEFAULT_CACHE_BUDGET = 256 * 1024 * 1024
 _FORWARD_WINDOW_S = 2
 # A keyframe this close to the target is not worth a preview: the exact frame follows at once.
 _PREVIEW_MIN_FRAMES = 5
+# Decoding on towards a far target: past this, the picture reached so far is shown as a
+# preview, so a window has something new on screen within 100 ms of any seek.
+_PREVIEW_AFTER_S = 0.05
 # How far before the target each retry seeks when the demuxer lands after it (B-frame delay).
 _SEEK_BACKOFF_S = 1
 
@@ -114,6 +117,7 @@ class FrameDecoder:
         self._frames: Iterator[Any] | None = None
         self._last_index: int | None = None  # last index the current decode run produced
         self._preview: Callable[[RGBFrame], None] | None = None
+        self._preview_due = 0.0  # monotonic time after which a preview is shown
         self._cancelled: Callable[[], bool] | None = None
         self.frames_decoded = 0  # total, for benchmarks and tests
         self.seeks = 0
@@ -180,6 +184,7 @@ class FrameDecoder:
         picture = self._cache.get(index)
         if picture is None:
             self._preview = preview
+            self._preview_due = time.monotonic() + _PREVIEW_AFTER_S
             self._cancelled = cancelled
             try:
                 if preview is not None and not self._can_continue(index):
@@ -300,6 +305,9 @@ class FrameDecoder:
             index, picture = step
             if index == target:
                 return picture
+            if self._preview is not None and time.monotonic() > self._preview_due:
+                show, self._preview = self._preview, None
+                show(self._rgb(index, picture))
             if index > target:
                 # A timestamp gap (damaged or trimmed file): show the nearest earlier picture.
                 earlier = self._nearest_cached(target)

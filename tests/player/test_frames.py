@@ -10,6 +10,7 @@ from clips import RATES, Clip, read_frame_index
 
 from karachi_review.core.media import MediaNotFoundError, NotMediaError
 from karachi_review.core.timecode import frame_to_ms
+from karachi_review.player import frames
 from karachi_review.player.frames import DEFAULT_CACHE_BUDGET, FrameDecoder, RGBFrame
 
 # About 30 frames of 640x360 YUV: small enough that seeks and back steps really decode.
@@ -130,7 +131,11 @@ def test_errors(tmp_path: Path, not_video: Path) -> None:
         FrameDecoder(not_video)
 
 
-def test_preview_shows_keyframe_then_exact_frame(clip25: Clip) -> None:
+def test_preview_shows_keyframe_then_exact_frame(
+    clip25: Clip, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Only the keyframe preview here: the timed one (next test) must not fire on a slow run.
+    monkeypatch.setattr(frames, "_PREVIEW_AFTER_S", 3600.0)
     previews: list[tuple[int, int]] = []
 
     def preview(frame: RGBFrame) -> None:
@@ -148,6 +153,22 @@ def test_preview_shows_keyframe_then_exact_frame(clip25: Clip) -> None:
     with FrameDecoder(clip25.path, cache_budget_bytes=0) as decoder:
         assert read_frame_index(decoder.frame(253, preview).pixels) == 253
         assert previews == []  # keyframe 250 is close: no preview needed
+
+
+def test_a_slow_decode_on_shows_the_picture_reached_so_far(
+    clip25: Clip, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Decoding on towards a target 2 s ahead gives no keyframe preview; once it has taken
+    # longer than _PREVIEW_AFTER_S (0 here), the frame reached so far is shown once.
+    monkeypatch.setattr(frames, "_PREVIEW_AFTER_S", 0.0)
+    previews: list[tuple[int, int]] = []
+    with FrameDecoder(clip25.path, cache_budget_bytes=0) as decoder:
+        decoder.frame(200)
+        frame = decoder.frame(240, lambda f: previews.append((f.index, read_frame_index(f.pixels))))
+        assert read_frame_index(frame.pixels) == 240
+    assert len(previews) == 1
+    index, drawn = previews[0]
+    assert 200 < index < 240 and drawn == index
 
 
 def test_preview_uses_nearest_cached_frame_when_stepping_back(clip25: Clip) -> None:
