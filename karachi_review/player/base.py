@@ -89,6 +89,13 @@ class Player(QObject):
     error = Signal(str)  # a message the user can act on
     picture_ready = Signal(object)  # VideoPicture for the video view
 
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        # The state every player keeps alike; subclasses change these, the properties read them.
+        self._state = PlayerState.EMPTY
+        self._info: MediaInfo | None = None
+        self._rate = 1.0
+
     def load(self, path: str | Path) -> bool:
         """Open a media file; False (and ``error``) when it cannot be used."""
         raise NotImplementedError
@@ -142,12 +149,12 @@ class Player(QObject):
     @property
     def state(self) -> PlayerState:
         """Current state."""
-        raise NotImplementedError
+        return self._state
 
     @property
     def info(self) -> MediaInfo | None:
         """Facts of the loaded media."""
-        raise NotImplementedError
+        return self._info
 
     @property
     def frame(self) -> int:
@@ -162,7 +169,7 @@ class Player(QObject):
     @property
     def rate(self) -> float:
         """Current playback rate."""
-        raise NotImplementedError
+        return self._rate
 
 
 class FakePlayer(Player):
@@ -173,11 +180,8 @@ class FakePlayer(Player):
         super().__init__()
         self._fps = fps
         self._frame_count = frame_count
-        self._info: MediaInfo | None = None
-        self._state = PlayerState.EMPTY
         self._frame = 0
         self._ms = 0
-        self._rate = 1.0
         self.volume = 100
         self.muted = False
         self.audio_track = 0
@@ -266,16 +270,6 @@ class FakePlayer(Player):
         self.position_changed.emit(target)
 
     @property
-    def state(self) -> PlayerState:
-        """Current state."""
-        return self._state
-
-    @property
-    def info(self) -> MediaInfo | None:
-        """Fake media facts."""
-        return self._info
-
-    @property
     def frame(self) -> int:
         """Playhead frame."""
         return self._frame
@@ -284,11 +278,6 @@ class FakePlayer(Player):
     def position_ms(self) -> int:
         """Playhead ms."""
         return self._ms
-
-    @property
-    def rate(self) -> float:
-        """Rate."""
-        return self._rate
 
     def _move_to(self, frame: int) -> None:
         if self._info is None:

@@ -32,7 +32,7 @@ import numpy as np
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
 
 from karachi_review.core.errors import KarachiError
-from karachi_review.core.media import MediaInfo, probe
+from karachi_review.core.media import probe
 from karachi_review.player.base import Player, PlayerState, VideoPicture, clamp_rate
 from karachi_review.player.clock import PlayheadClock
 from karachi_review.player.exact import ExactFrames
@@ -181,11 +181,8 @@ class VlcPlayer(Player):
         self._generation = 0
         self._decoder: FrameDecoder | None = None
         self._exact: ExactFrames | None = None
-        self._info: MediaInfo | None = None
-        self._state = PlayerState.EMPTY
         self._frame = 0
         self._ms = 0
-        self._rate = 1.0
         self._volume = 100
         self._muted = False
         self._audio_track: int | None = None
@@ -220,16 +217,6 @@ class VlcPlayer(Player):
     # -- contract -------------------------------------------------------------------------------
 
     @property
-    def state(self) -> PlayerState:
-        """Current state."""
-        return self._state
-
-    @property
-    def info(self) -> MediaInfo | None:
-        """Facts of the loaded media."""
-        return self._info
-
-    @property
     def frame(self) -> int:
         """Frame number of the playhead."""
         return self._frame
@@ -240,11 +227,6 @@ class VlcPlayer(Player):
         if self._state is PlayerState.PLAYING:
             return self._clock.position_ms()
         return self._ms
-
-    @property
-    def rate(self) -> float:
-        """Current playback rate."""
-        return self._rate
 
     @property
     def decoder(self) -> FrameDecoder | None:

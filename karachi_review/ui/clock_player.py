@@ -38,13 +38,10 @@ class ClockPlayer(Player):
         super().__init__(parent)
         self._now = now
         self._fps = fps
-        self._state = PlayerState.EMPTY
         self._ms = 0
-        self._rate = 1.0
         self._anchor_ms = 0
         self._anchor_t = 0.0
         self._volume = 100
-        self._info: MediaInfo | None = None
         self._timer = QTimer(self)
         self._timer.setInterval(_TICK_MS)
         self._timer.timeout.connect(self.tick)
@@ -134,16 +131,6 @@ class ClockPlayer(Player):
         self._timer.stop()
 
     @property
-    def state(self) -> PlayerState:
-        """Current state."""
-        return self._state
-
-    @property
-    def info(self) -> MediaInfo | None:
-        """The clock's span as media facts (codec "clock")."""
-        return self._info
-
-    @property
     def frame(self) -> int:
         """Nominal frame of the playhead."""
         return ms_to_frame(self._ms, self._fps)
@@ -152,11 +139,6 @@ class ClockPlayer(Player):
     def position_ms(self) -> int:
         """Playhead ms."""
         return self._ms
-
-    @property
-    def rate(self) -> float:
-        """Clock speed."""
-        return self._rate
 
     def _move(self, ms: int) -> None:
         self._ms = ms
