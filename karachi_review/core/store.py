@@ -71,11 +71,13 @@ reference ``annotations.id`` (a UUID) and ``media.id``.
 from __future__ import annotations
 
 import contextlib
+import gc
 import getpass
 import hashlib
 import json
 import os
 import sqlite3
+import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -85,9 +87,7 @@ from fractions import Fraction
 from functools import partial
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, Final, NamedTuple
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 from karachi_review import __version__
 from karachi_review.core import claims as claims_mod
@@ -107,6 +107,32 @@ from karachi_review.core.vocabulary import (
     normalise_label,
     normalise_name,
 )
+
+
+def _import_sqlite_utils() -> Any:
+    """sqlite_utils, imported without the numpy and pandas it loads only to map their types.
+
+    ``sqlite_utils.db`` imports numpy and pandas (when installed) at import time just to map their
+    scalar types to column types; the store never hands it such values, and importing numpy
+    cost about 60 ms of the window's start-up (benchmarks/ui.py). A ``None`` entry in
+    ``sys.modules`` makes that optional import fail fast; it is removed straight after.
+    """
+    blocked = [name for name in ("numpy", "pandas") if name not in sys.modules]
+    for name in blocked:
+        sys.modules[name] = None  # type: ignore[assignment]
+    try:
+        import sqlite_utils
+    finally:
+        for name in blocked:
+            if name in sys.modules and sys.modules[name] is None:
+                del sys.modules[name]
+    return sqlite_utils
+
+
+if TYPE_CHECKING:
+    import sqlite_utils
+else:
+    sqlite_utils = _import_sqlite_utils()
 
 __all__ = [
     "BUSY_TIMEOUT_S",
@@ -816,11 +842,31 @@ def _probe(path: Path, immutable: bool, integrity: bool) -> int:
 
 # ---------------------------------------------------------------------------------- project
 
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Hold off the cyclic garbage collector while a listing builds 100,000s of tuples.
+
+    Every 700 new tuples start a young-generation pass and the older generations follow, each
+    walking the rows built so far; tuples of strings and ints hold no cycles, so those passes
+    find nothing. Pausing them took a third off listing 100,000 spans (benchmarks/store.py).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 _ANNOTATION_COLUMNS: Final = (
     "a.id, a.media_id, a.start_ms, a.end_ms, t.name, a.note, a.annotator, "
     "a.created_at, a.updated_at, a.version, a.deleted_at"
 )
 _ANNOTATION_FROM: Final = "annotations a JOIN tags t ON t.id = a.tag_id"
+# Well under SQLite's limit on bound parameters (32,766 since 3.32; 999 before).
+_IDS_PER_QUERY: Final = 500
 
 
 class Project:
@@ -1494,6 +1540,25 @@ class Project:
             )
         return annotation
 
+    def annotations_by_id(self, ids: Sequence[str]) -> dict[str, Annotation]:
+        """The live annotations among ``ids`` (full ids), keyed by id; unknown ids are left out.
+
+        How a list that lays out :meth:`annotation_spans` fetches notes and annotators for
+        the rows on screen, a page at a time.
+        """
+        found: dict[str, Annotation] = {}
+        wanted = list(dict.fromkeys(ids))
+        for at in range(0, len(wanted), _IDS_PER_QUERY):
+            chunk = wanted[at : at + _IDS_PER_QUERY]
+            marks = ", ".join("?" * len(chunk))
+            for row in self._conn.execute(
+                f"SELECT {_ANNOTATION_COLUMNS} FROM {_ANNOTATION_FROM} "
+                f"WHERE a.id IN ({marks}) AND a.deleted_at IS NULL",
+                chunk,
+            ):
+                found[row[0]] = Annotation(*row)
+        return found
+
     def resolve_annotation_id(self, text: str) -> str:
         """The full id of the annotation whose id is or starts with ``text``."""
         where = str(self.path)
@@ -1541,11 +1606,12 @@ class Project:
         if not include_deleted:
             sql += " AND a.deleted_at IS NULL"
         sql += " ORDER BY a.rowid"
-        rows = self._conn.execute(sql, params).fetchall()
-        rows.sort(key=itemgetter(2))  # by start; stable, so ties stay in the order added
-        # tuple.__new__ through partial: the named tuples are built without a Python-level
-        # call per row (Annotation._make is one), a third of the cost for 100,000 rows.
-        return list(map(partial(tuple.__new__, Annotation), rows))
+        with _gc_paused():
+            rows = self._conn.execute(sql, params).fetchall()
+            rows.sort(key=itemgetter(2))  # by start; stable, so ties stay in the order added
+            # tuple.__new__ through partial: the named tuples are built without a Python-level
+            # call per row (Annotation._make is one), a third of the cost for 100,000 rows.
+            return list(map(partial(tuple.__new__, Annotation), rows))
 
     def annotation_spans(
         self, *, media_id: int | None = None, tag: str | None = None
@@ -1566,9 +1632,10 @@ class Project:
             sql += " AND a.tag_id = ?"
             params.append(_resolve_tag(self._conn, tag, str(self.path)))
         sql += " ORDER BY a.rowid"
-        rows = self._conn.execute(sql, params).fetchall()
-        rows.sort(key=itemgetter(1))
-        return list(map(partial(tuple.__new__, AnnotationSpan), rows))
+        with _gc_paused():
+            rows = self._conn.execute(sql, params).fetchall()
+            rows.sort(key=itemgetter(1))
+            return list(map(partial(tuple.__new__, AnnotationSpan), rows))
 
     def same_span(self, annotation: Annotation) -> list[Annotation]:
         """Other live annotations with the same media, times and tag (likely duplicates)."""

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from karachi_review.core.errors import KarachiError
-from karachi_review.core.store import Annotation
+from karachi_review.core.store import Annotation, AnnotationSpan
 from karachi_review.core.timecode import parse_time
 from karachi_review.core.vocabulary import Tag
 from karachi_review.ui.commands import DeleteAnnotationCommand, UpdateAnnotationCommand
@@ -63,6 +63,8 @@ A_START, A_END, A_TAG, A_NOTE, A_WHO = range(5)
 A_HEADERS = ("Start", "End", "Tag", "Note", "Annotator")
 ANNOTATION_ROLE = Qt.ItemDataRole.UserRole + 10
 TAG_NAME_ROLE = Qt.ItemDataRole.UserRole + 11
+# Rows whose notes are fetched together: a few screens of the list, one query.
+_PAGE_ROWS = 200
 
 
 def colour_icon(colour: str, size: int = 12) -> QIcon:
@@ -129,14 +131,21 @@ class TagBar(QWidget):
 
 
 class AnnotationModel(QAbstractTableModel):
-    """Live annotations in time order; start, end, tag and note are editable in place."""
+    """Live annotations in time order; start, end, tag and note are editable in place.
+
+    Rows are the session's annotation spans (id, times, tag), which the session lists anyway
+    for the timeline; notes and annotators are fetched a page at a time for the rows a view
+    asks for, so opening a project of 100,000 annotations does not read every note first.
+    """
 
     def __init__(self, session: ReviewSession | None = None, parent: QWidget | None = None):
         """A model over ``session``'s annotations."""
         super().__init__(parent)
         self._session: ReviewSession | None = None
-        self._rows: list[Annotation] = []
+        self._rows: list[AnnotationSpan] = []
         self._row_by_id: dict[str, int] = {}
+        self._details: dict[str, Annotation] = {}
+        self._all_details = False
         self._fps: Fraction | None = None
         self.set_session(session)
 
@@ -159,18 +168,24 @@ class AnnotationModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(0, A_START), self.index(len(self._rows) - 1, A_END))
 
     def reload(self) -> None:
-        """Re-read the annotations."""
+        """Re-read the annotations (the session's spans; details again on demand)."""
         self.beginResetModel()
-        self._rows = self._session.annotations() if self._session is not None else []
-        self._row_by_id = {a.id: i for i, a in enumerate(self._rows)}
+        # A copy: apply_edits inserts and removes rows, and the session's index is shared.
+        self._rows = list(self._session.spans.spans) if self._session is not None else []
+        self._row_by_id = {s.id: i for i, s in enumerate(self._rows)}
+        self._details = {}
+        self._all_details = False
         self.endResetModel()
 
     def apply_edits(self, changes: list[tuple[str, Annotation | None]]) -> None:
         """Insert, update or remove just the rows of ``changes`` (id, annotation or None)."""
         for annotation_id, found in changes:
+            self._details.pop(annotation_id, None)
+            if found is not None:
+                self._details[annotation_id] = found
             row = self._row_by_id.get(annotation_id, -1)
             if row >= 0 and found is not None and found.start_ms == self._rows[row].start_ms:
-                self._rows[row] = found
+                self._rows[row] = _span_of(found)
                 last = len(A_HEADERS) - 1
                 self.dataChanged.emit(self.index(row, 0), self.index(row, last))
                 continue
@@ -181,13 +196,44 @@ class AnnotationModel(QAbstractTableModel):
             if found is not None:
                 at = bisect_right(self._rows, found.start_ms, key=_start)
                 self.beginInsertRows(QModelIndex(), at, at)
-                self._rows.insert(at, found)
+                self._rows.insert(at, _span_of(found))
                 self.endInsertRows()
-            self._row_by_id = {a.id: i for i, a in enumerate(self._rows)}
+            self._row_by_id = {s.id: i for i, s in enumerate(self._rows)}
+
+    def span_at(self, row: int) -> AnnotationSpan:
+        """Id, times and tag of ``row`` (never touches the store).
+
+        Not ``span``: that name is QAbstractItemModel's virtual cell-span method, which the
+        proxy calls from C++.
+        """
+        return self._rows[row]
 
     def annotation(self, row: int) -> Annotation:
-        """The annotation of ``row``."""
-        return self._rows[row]
+        """The annotation of ``row``, fetched with its page of neighbours when not yet held."""
+        span = self._rows[row]
+        found = self._details.get(span.id)
+        if found is None:
+            self._fetch_around(row)
+            found = self._details.get(span.id)
+        if found is None:
+            # Gone from the store behind this view (another instance edits a project we show
+            # read-only): show what the span knows rather than fail while painting.
+            found = Annotation(span.id, 0, span.start_ms, span.end_ms, span.tag, "", "", "", "", 0)
+        return found
+
+    def ensure_all_details(self) -> None:
+        """Hold every row's note and annotator (a text filter tests them all)."""
+        if self._all_details or self._session is None:
+            return
+        self._details = {a.id: a for a in self._session.annotations()}
+        self._all_details = True
+
+    def _fetch_around(self, row: int) -> None:
+        if self._session is None:
+            return
+        lo = max(0, row - _PAGE_ROWS // 2)
+        wanted = [s.id for s in self._rows[lo : lo + _PAGE_ROWS] if s.id not in self._details]
+        self._details.update(self._session.annotations_by_id(wanted))
 
     def row_of(self, annotation_id: str) -> int:
         """Row of the annotation with ``annotation_id`` (-1: not shown)."""
@@ -212,30 +258,32 @@ class AnnotationModel(QAbstractTableModel):
         """Plain strings; the annotation itself as ANNOTATION_ROLE."""
         if not index.isValid():
             return None
-        a = self._rows[index.row()]
+        span = self._rows[index.row()]
         col = index.column()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             if col == A_START:
-                return format_time(a.start_ms, self._fps)
+                return format_time(span.start_ms, self._fps)
             if col == A_END:
-                return format_time(a.end_ms, self._fps)
+                return format_time(span.end_ms, self._fps)
             if col == A_TAG:
-                tag = self._tag(a.tag)
+                tag = self._tag(span.tag)
                 if role == Qt.ItemDataRole.EditRole:
-                    return a.tag
-                return tag.label if tag is not None else a.tag
+                    return span.tag
+                return tag.label if tag is not None else span.tag
+            a = self.annotation(index.row())
             if col == A_NOTE:
                 return a.note if role == Qt.ItemDataRole.EditRole else " ".join(a.note.split())
             return a.annotator
         if role == Qt.ItemDataRole.DecorationRole and col == A_TAG:
-            tag = self._tag(a.tag)
+            tag = self._tag(span.tag)
             return colour_icon(tag.colour) if tag is not None else None
-        if role == Qt.ItemDataRole.ToolTipRole and col == A_NOTE and a.note:
-            return a.note
+        if role == Qt.ItemDataRole.ToolTipRole and col == A_NOTE:
+            note = self.annotation(index.row()).note
+            return note or None
         if role == ANNOTATION_ROLE:
-            return a
+            return self.annotation(index.row())
         if role == TAG_NAME_ROLE:
-            return a.tag
+            return span.tag
         return None
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
@@ -254,7 +302,7 @@ class AnnotationModel(QAbstractTableModel):
         """Edit through an undo command; False (and the session's message) when refused."""
         if role != Qt.ItemDataRole.EditRole or not index.isValid() or self._session is None:
             return False
-        a = self._rows[index.row()]
+        a = self.annotation(index.row())
         col = index.column()
         changes: dict[str, Any] = {}
         try:
@@ -317,6 +365,9 @@ class AnnotationFilter(QSortFilterProxyModel):
             return True
         model = self.sourceModel()
         if isinstance(model, AnnotationModel):
+            if not self._text:
+                return model.span_at(source_row).tag == self._tag  # no note needed, no fetch
+            model.ensure_all_details()  # one query, not a page per row
             a = model.annotation(source_row)  # direct: 100,000 index.data() calls cost 0.7 s
         else:
             a = model.index(source_row, A_NOTE, source_parent).data(ANNOTATION_ROLE)
@@ -544,5 +595,9 @@ class AnnotationPanel(QWidget):
             self.seek_requested.emit(a.end_ms if index.column() == A_END else a.start_ms)
 
 
-def _start(annotation: Annotation) -> int:
-    return annotation.start_ms
+def _start(span: AnnotationSpan) -> int:
+    return span.start_ms
+
+
+def _span_of(annotation: Annotation) -> AnnotationSpan:
+    return AnnotationSpan(annotation.id, annotation.start_ms, annotation.end_ms, annotation.tag)

@@ -136,12 +136,16 @@ class ReviewSession(QObject):
 
     def reload_annotations(self) -> None:
         """Re-read the annotation spans and tell the views."""
-        self.spans = SpanIndex(self.project.annotation_spans())
+        self.spans = SpanIndex(self.project.annotation_spans(), presorted=True)
         self.annotations_changed.emit()
 
     def annotations(self) -> list[Annotation]:
         """Live annotations in time order."""
         return self.project.annotations()
+
+    def annotations_by_id(self, ids: list[str]) -> dict[str, Annotation]:
+        """The live annotations among ``ids``, keyed by id."""
+        return self.project.annotations_by_id(ids)
 
     def spans_between(self, start_ms: int, end_ms: int) -> list[AnnotationSpan]:
         """Live annotation spans overlapping ``[start_ms, end_ms)``."""

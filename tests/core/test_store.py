@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import sqlite3
+import subprocess
+import sys
 import uuid
 from dataclasses import replace
 from fractions import Fraction
@@ -116,6 +119,53 @@ def test_add_and_list_annotations(project: Project) -> None:
     assert [s.id for s in project.annotation_spans(tag="raid")] == [a.id]
     project.delete_annotation(b.id)
     assert [s.id for s in project.annotation_spans()] == [a.id]
+
+
+def test_annotations_by_id_fetches_live_rows_in_chunks(project: Project) -> None:
+    made = project.import_annotations(
+        [AnnotationInput(i * 10, i * 10 + 5, "raid", note=f"n{i}") for i in range(1203)]
+    )
+    ids = [a.id for a in project.annotations()]
+    assert len(ids) == 1203 == len(made.added)
+    project.delete_annotation(ids[7])
+    asked = [*ids, ids[0], "0" * 36]  # more than two chunks, a repeat, an unknown id
+    found = project.annotations_by_id(asked)
+    assert set(found) == set(ids) - {ids[7]}
+    assert found[ids[1202]] == project.annotation(ids[1202])
+    assert found[ids[3]].note == "n3"
+
+
+def test_listing_leaves_the_garbage_collector_as_it_found_it(project: Project) -> None:
+    project.add_annotation(0, 1000, "raid")
+    assert gc.isenabled()
+    project.annotations()
+    project.annotation_spans()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        project.annotations()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_store_import_skips_numpy_but_leaves_it_importable(tmp_path: Path) -> None:
+    # sqlite-utils imports numpy only to map numpy types; the store keeps it out of start-up
+    # without hiding it from code that imports numpy afterwards.
+    script = (
+        "import sys\n"
+        "import karachi_review.core.store as store\n"
+        "assert 'numpy' not in sys.modules, 'numpy imported with the store'\n"
+        "import numpy\n"
+        "assert numpy.arange(3).sum() == 3\n"
+        "from karachi_review.core.transcript import Cue, Transcript\n"
+        f"p = store.Project.create({str(tmp_path / 'x.kreview')!r},\n"
+        "    Transcript([Cue(1, 0, 1000, 'x')]), backups=False)\n"
+        "assert p.db.table_names()\n"
+        "p.close()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
 
 
 def test_bad_annotations_change_nothing(project: Project) -> None:

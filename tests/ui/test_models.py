@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtTest import QAbstractItemModelTester
+from pathlib import Path
 
-from karachi_review.ui.annotations import A_NOTE
+from PySide6.QtTest import QAbstractItemModelTester
+from pytestqt.qtbot import QtBot
+from ui_support import MakeWindow
+
+from karachi_review.core.store import AnnotationInput, Project
+from karachi_review.ui.annotations import A_NOTE, A_WHO
 from karachi_review.ui.main_window import MainWindow
 
 FATAL = QAbstractItemModelTester.FailureReportingMode.Fatal
@@ -31,3 +36,41 @@ def test_annotation_model_and_filter_pass_the_tester(window: MainWindow) -> None
     window.model.set_find_text("police")
     window.seek(4000)
     assert len(testers) == 3
+
+
+def test_annotation_list_of_thousands_fetches_notes_by_page(
+    make_window: MakeWindow, project_path: Path, qtbot: QtBot
+) -> None:
+    count = 2_500
+    with Project.open(project_path) as project:
+        project.import_annotations(
+            [
+                AnnotationInput(i * 10, i * 10 + 8, "raid", note=f"note {i}", annotator=f"a{i % 7}")
+                for i in range(count)
+            ]
+        )
+        stored = project.annotations()
+    window = make_window()
+    assert window.open_project(project_path)
+    model, proxy = window.annotation_panel.model, window.annotation_panel.proxy
+    QAbstractItemModelTester(model, FATAL)
+    assert model.rowCount() == count
+    queries: list[str] = []
+    window.session.project._conn.set_trace_callback(queries.append)
+    for row in (0, 1_234, count - 1):  # rows far apart: one page query each
+        assert model.index(row, A_NOTE).data() == stored[row].note
+        assert model.index(row, A_WHO).data() == stored[row].annotator
+        assert model.annotation(row) == stored[row]
+    assert len(queries) == 3
+    # A text filter tests every note: one query for all, then the right rows.
+    window.annotation_panel.text_filter.setText("note 2499")
+    assert proxy.rowCount() == 1
+    assert proxy.index(0, A_NOTE).data() == "note 2499"
+    # An edit far down the list shows at once.
+    window.annotation_panel.text_filter.setText("")
+    assert model.setData(model.index(count - 2, A_NOTE), "checked again")
+    assert model.index(count - 2, A_NOTE).data() == "checked again"
+    window.undo_group.undo()
+    assert model.index(count - 2, A_NOTE).data() == stored[count - 2].note
+    with Project.open(project_path, backups=False) as project:
+        assert [model.annotation(r) for r in range(count)] == project.annotations()
