@@ -240,6 +240,15 @@ CREATE TABLE claim_links (
 """
 
 
+V4_SQL: Final = """
+-- What the annotation list and the timeline lay out (id, times, tag of live annotations) in
+-- time order, read from this index alone: listing 100,000 spans took half the CPU time of
+-- reading the table and sorting (benchmarks/store.py).
+CREATE INDEX annotations_live_spans ON annotations (media_id, start_ms, end_ms, tag_id, id)
+    WHERE deleted_at IS NULL;
+"""
+
+
 @dataclass(frozen=True, slots=True)
 class Migration:
     """One schema step: applying ``sql`` to a file of version ``version - 1`` gives ``version``."""
@@ -253,6 +262,7 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
     Migration(1, "media, transcripts, cues (+FTS5), tags, annotations", V1_SQL),
     Migration(2, "full-text search over annotation notes; index of cue ends", V2_SQL),
     Migration(3, "claims, sources, evidence, status history, links between claims", V3_SQL),
+    Migration(4, "covering index of live annotation spans in time order", V4_SQL),
 )
 
 SCHEMA_VERSION: Final = MIGRATIONS[-1].version

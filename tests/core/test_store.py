@@ -135,6 +135,26 @@ def test_annotations_by_id_fetches_live_rows_in_chunks(project: Project) -> None
     assert found[ids[3]].note == "n3"
 
 
+def test_span_listing_reads_the_covering_index_in_order(project: Project) -> None:
+    project.import_annotations(
+        [AnnotationInput(5000 - i * 10, 9000, "raid") for i in range(50)]
+        + [AnnotationInput(1000, 2000 + i, "interview") for i in range(5)]
+    )
+    dead = project.add_annotation(0, 100, "raid")
+    project.delete_annotation(dead.id)
+    statements: list[str] = []
+    project._conn.set_trace_callback(statements.append)
+    spans = project.annotation_spans()
+    project._conn.set_trace_callback(None)
+    assert [s.start_ms for s in spans] == sorted(s.start_ms for s in spans)
+    assert dead.id not in {s.id for s in spans} and len(spans) == 55
+    ties = [s for s in spans if s.start_ms == 1000]
+    assert [s.end_ms for s in ties] == [2000, 2001, 2002, 2003, 2004]
+    (listing,) = [s for s in statements if "annotations" in s]
+    plan = " ".join(r[3] for r in project._conn.execute(f"EXPLAIN QUERY PLAN {listing}"))
+    assert "annotations_live_spans" in plan and "TEMP B-TREE" not in plan, plan
+
+
 def test_listing_leaves_the_garbage_collector_as_it_found_it(project: Project) -> None:
     project.add_annotation(0, 1000, "raid")
     assert gc.isenabled()
