@@ -9,7 +9,6 @@ average rate and frame numbers follow the real timestamps).
 from __future__ import annotations
 
 import itertools
-import statistics
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -194,6 +193,8 @@ def _sample_pts(container: Any, video: Any) -> list[int]:
 
 
 def _is_variable(pts: list[int], base_rate: Fraction | None, time_base: Fraction | None) -> bool:
+    import statistics  # only when probing a film: not on the window's start-up path
+
     if len(pts) < 3 or time_base is None:
         return False
     ordered = sorted(set(pts))

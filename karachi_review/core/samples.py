@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from importlib.resources import files
 from pathlib import Path
 
 SAMPLE_TRANSCRIPT = "karachi-taliban-hunters-transcript.txt"
@@ -11,4 +10,8 @@ SAMPLE_ARTICLE = "karachi-kidnap-article.txt"
 
 def sample_path(name: str = SAMPLE_TRANSCRIPT) -> Path:
     """Path of a bundled sample file (the documentary transcript by default)."""
+    # Here, not at import: importlib.resources and its readers cost the window ~5 ms of start-up,
+    # and the window opens the sample without asking where it is (its project records that).
+    from importlib.resources import files
+
     return Path(str(files("karachi_review.resources").joinpath(name)))

@@ -7,13 +7,16 @@ See the undo table in ``core/store.py``. Labels name what they undo, e.g. "Tag
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from karachi_review.core.claims import Suggestion
 from karachi_review.core.errors import KarachiError
 from karachi_review.core.store import Annotation, Claim, Project
 from karachi_review.core.timecode import format_hms
 from karachi_review.ui.session import AppliedCommand, ReviewSession
+
+if TYPE_CHECKING:
+    # A type only: claim detection (its patterns) stays out of the window's start-up.
+    from karachi_review.core.claims import Suggestion
 
 __all__ = [
     "AcceptClaimsCommand",

@@ -8,6 +8,7 @@ to a text field that has focus instead of firing the transport shortcut; modifie
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt
@@ -140,7 +141,30 @@ def save_keys(settings: QSettings, keys: dict[str, list[QKeySequence]]) -> None:
 
 
 class FocusModeFilter(QObject):
-    """Application event filter: a focused text field keeps bare keys for typing."""
+    """Event filter on the focused text field: it keeps bare keys for typing.
+
+    It watches only the widget that has focus, and only while that is a text field (it
+    follows ``QApplication.focusChanged``). An application-wide Python filter would be called
+    for every event of every object (over a thousand while the window starts), and each new
+    kind of object handed to Python costs PySide a type lookup: 20-30 ms of the launch.
+    """
+
+    def __init__(self, app: QApplication) -> None:
+        """Follow the focus of ``app`` (the filter's parent)."""
+        super().__init__(app)
+        self._watched: QWidget | None = None
+        app.focusChanged.connect(self._on_focus_changed)
+        self._on_focus_changed(None, QApplication.focusWidget())
+
+    def _on_focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        if self._watched is not None:
+            with contextlib.suppress(RuntimeError):  # the field may be gone already
+                self._watched.removeEventFilter(self)
+            self._watched = None
+        if is_text_field(new):
+            assert new is not None
+            new.installEventFilter(self)
+            self._watched = new
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Accept ShortcutOverride for unmodified keys in text fields (the field gets them)."""
@@ -267,6 +291,5 @@ def install_focus_filter() -> None:
     app = QApplication.instance()
     if app is None or id(app) in _FILTERS:
         return
-    focus_filter = FocusModeFilter(app)
-    app.installEventFilter(focus_filter)
-    _FILTERS[id(app)] = focus_filter
+    assert isinstance(app, QApplication)
+    _FILTERS[id(app)] = FocusModeFilter(app)

@@ -26,7 +26,7 @@ from collections.abc import Callable
 from fractions import Fraction
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QBuffer,
@@ -69,15 +69,11 @@ from PySide6.QtWidgets import (
 )
 
 from karachi_review import __version__
-from karachi_review.core.claims import detect, detect_text
-from karachi_review.core.errors import KarachiError
-from karachi_review.core.export import ExportResult
+from karachi_review.core.errors import KarachiError, TimecodeError
 from karachi_review.core.media import MediaInfo
-from karachi_review.core.samples import sample_path
-from karachi_review.core.sources import read_source, sync_links
+from karachi_review.core.samples import SAMPLE_TRANSCRIPT, sample_path
 from karachi_review.core.store import PROJECT_SUFFIX, Project
 from karachi_review.core.timecode import (
-    TimecodeError,
     format_rate,
     frame_to_ms,
     ms_to_frame,
@@ -94,7 +90,6 @@ from karachi_review.ui.commands import (
     AddAnnotationCommand,
     new_suggestions,
 )
-from karachi_review.ui.export_dialog import ExportDialog
 from karachi_review.ui.keymap import (
     BINDINGS,
     PreferencesDialog,
@@ -103,7 +98,6 @@ from karachi_review.ui.keymap import (
     load_keys,
     save_keys,
 )
-from karachi_review.ui.ledger import ClaimLedger
 from karachi_review.ui.samples import ensure_sample_project, transcript_project_path
 from karachi_review.ui.session import ReviewSession
 from karachi_review.ui.timeline import Timeline
@@ -115,6 +109,12 @@ from karachi_review.ui.transcript_view import (
 )
 from karachi_review.ui.transport import TransportBar
 from karachi_review.ui.video_view import VideoView
+
+if TYPE_CHECKING:
+    # Imported where they are first used (File > Export, the Claims dock): the export dialog
+    # pulls in every exporter and its libraries, and the window starts without either.
+    from karachi_review.ui.export_dialog import ExportDialog
+    from karachi_review.ui.ledger import ClaimLedger
 
 __all__ = ["APP_NAME", "MEDIA_SUFFIXES", "Banner", "FrameGrabber", "MainWindow", "PlayerFactory"]
 
@@ -428,6 +428,7 @@ class MainWindow(QMainWindow):
         self.claims_placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.claims_dock.setWidget(self.claims_placeholder)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.claims_dock)
+        self.claims_dock.visibilityChanged.connect(self._on_claims_dock_visible)
 
         status = self.statusBar()
         status.setObjectName("status_bar")
@@ -595,6 +596,8 @@ class MainWindow(QMainWindow):
                 self.claims_view_action = self.claims_dock.toggleViewAction()
                 self.claims_view_action.setObjectName("action_view_claims")
                 self.claims_view_action.setText("&Claims ledger")
+                # Also while the window itself is not shown yet (no visibilityChanged then).
+                self.claims_view_action.toggled.connect(self._on_claims_dock_visible)
                 menu.addAction(self.claims_view_action)
         claims = bar.addMenu("&Claims")
         claims.setObjectName("menu_claims")
@@ -1129,9 +1132,8 @@ class MainWindow(QMainWindow):
         self.session = session
         self.undo_group.addStack(session.undo_stack)
         self.undo_group.setActiveStack(session.undo_stack)
-        self._set_ledger(
-            ClaimLedger(project, undo_stack=session.undo_stack, parent=self.claims_dock)
-        )
+        if not self.claims_dock.isHidden():  # shown now, or when the window shows
+            self._ensure_ledger()
         session.message.connect(self.show_message)
         session.annotations_changed.connect(self._on_annotations_changed)
         session.annotations_edited.connect(self._on_annotations_changed)
@@ -1201,9 +1203,12 @@ class MainWindow(QMainWindow):
     def _stand_in_for(self, session: ReviewSession) -> Path | None:
         """Where the sample's stand-in video lives (None for other transcripts)."""
         source = session.transcript.path
-        if source is None or Path(source).name != sample_path().name:
+        if source is None or Path(source).name != SAMPLE_TRANSCRIPT:
             return None
-        return demo_path_for(sample_path(), self.cache_dir)
+        # The project records where the sample was read from; asking importlib.resources
+        # again (sample_path) would cost 5-10 ms of every start on the sample.
+        sample = Path(source) if Path(source).is_file() else sample_path()
+        return demo_path_for(sample, self.cache_dir)
 
     def make_stand_in(self) -> None:
         """Generate the sample's stand-in video in the background, then play it."""
@@ -1292,6 +1297,35 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------------------ claims
 
+    def _ensure_ledger(self) -> ClaimLedger | None:
+        """The Claims dock's ledger of the open project, built when first needed.
+
+        The dock is hidden until asked for, so the ledger (a model of every claim, its
+        filters and editors) is built when the dock is first shown or claims are listed,
+        not at start-up.
+        """
+        if self.ledger is None and self.session is not None:
+            from karachi_review.ui.ledger import ClaimLedger  # see above: not at start-up
+
+            session = self.session
+            self._set_ledger(
+                ClaimLedger(session.project, undo_stack=session.undo_stack, parent=self.claims_dock)
+            )
+        return self.ledger
+
+    def _on_claims_dock_visible(self, visible: bool) -> None:
+        if visible:
+            self._ensure_ledger()
+
+    def _show_claims(self) -> None:
+        """Bring the Claims dock forward with the claims as stored now."""
+        if self.ledger is not None:
+            self.ledger.reload()
+        else:
+            self._ensure_ledger()
+        self.claims_dock.show()
+        self.claims_dock.raise_()
+
     def _set_ledger(self, ledger: ClaimLedger | None) -> None:
         """Show ``ledger`` in the Claims dock (None: the placeholder) and drop the old one."""
         old = self.ledger
@@ -1342,6 +1376,9 @@ class MainWindow(QMainWindow):
         if self.current_export_dialog is not None:
             self.current_export_dialog.raise_()
             return self.current_export_dialog
+        # Here, not at start-up: the dialog imports every exporter and their libraries.
+        from karachi_review.ui.export_dialog import ExportDialog
+
         dialog = ExportDialog(self.session.project, self)
         dialog.setObjectName("export_dialog")
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -1355,6 +1392,9 @@ class MainWindow(QMainWindow):
         self.current_export_dialog = None
 
     def _on_exported(self, result: object) -> None:
+        # Not at start-up (core.export brings every exporter); the dialog has loaded it by now.
+        from karachi_review.core.export import ExportResult
+
         if isinstance(result, ExportResult):
             self.show_message(
                 f"Exported {result.annotations} annotations to {result.path} ({result.format})"
@@ -1366,6 +1406,9 @@ class MainWindow(QMainWindow):
         if session is None:
             self.show_message("Open a project first, then detect its claims")
             return None
+        # Only Claims > Detect needs it (the store imports the module too, for its statuses).
+        from karachi_review.core.claims import detect
+
         project = session.project
         found = detect(project.cues())
         fresh = new_suggestions(project, found)
@@ -1376,10 +1419,7 @@ class MainWindow(QMainWindow):
             return None
         if project.sources():
             self._sync_links()
-        if self.ledger is not None:
-            self.ledger.reload()
-        self.claims_dock.show()
-        self.claims_dock.raise_()
+        self._show_claims()
         self.show_message(
             f"{len(found)} claims found; added {len(fresh)} "
             f"({len(found) - len(fresh)} already listed). Undo removes them."
@@ -1390,6 +1430,8 @@ class MainWindow(QMainWindow):
         """Recompute film-vs-source links; how many disagree (None: refused)."""
         if self.session is None:
             return None
+        from karachi_review.core.sources import sync_links  # sources: only once one is added
+
         try:
             comparisons = sync_links(self.session.project)
         except KarachiError as exc:
@@ -1413,6 +1455,10 @@ class MainWindow(QMainWindow):
         if session is None:
             self.show_message("Open a project first, then add sources to it")
             return False
+        # The document readers (HTML parser): only when a source is added.
+        from karachi_review.core.claims import detect_text
+        from karachi_review.core.sources import read_source
+
         project = session.project
         try:
             doc = read_source(path)
@@ -1432,10 +1478,7 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, f"{APP_NAME}: cannot add the source", str(exc))
             return False
         flagged = self._sync_links()
-        if self.ledger is not None:
-            self.ledger.reload()
-        self.claims_dock.show()
-        self.claims_dock.raise_()
+        self._show_claims()
         self.show_message(
             f"{source.title}: {said}; {flagged or 0} figures of the film disagree with a source"
         )

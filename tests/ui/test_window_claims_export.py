@@ -131,6 +131,7 @@ def test_claims_dock_is_a_named_toggleable_dock(sample_window: MainWindow) -> No
     view_menu = window.menuBar().findChild(QMenu, "menu_view")
     assert view_menu is not None and window.claims_view_action in view_menu.actions()
     assert not dock.isVisible()  # hidden until asked for
+    assert window.ledger is None  # and its ledger is built only then (start-up time)
     window.claims_view_action.trigger()
     assert dock.isVisible()
     window.claims_view_action.trigger()
@@ -139,6 +140,22 @@ def test_claims_dock_is_a_named_toggleable_dock(sample_window: MainWindow) -> No
     assert window.session is not None and ledger.undo_stack is window.session.undo_stack
     assert ledger.model.rowCount() == 0
     assert ledger.grab_frame is None  # the fake player decodes no pictures
+
+
+def test_a_claims_dock_left_open_shows_the_ledger_at_the_next_start(
+    make_window: MakeWindow, project_path: Path, qtbot: QtBot
+) -> None:
+    first = _shown(make_window(), qtbot)
+    assert first.open_project(project_path)
+    first.claims_view_action.trigger()
+    assert ledger_of(first).project.path == project_path
+    first.close()  # remembers the open dock; releases the project's lock
+    again = make_window()
+    assert again.open_project(project_path)
+    assert not again.claims_dock.isHidden()
+    assert ledger_of(again).project.path == project_path  # built with the project
+    again.close_project()
+    assert again.ledger is None and again.claims_dock.widget() is again.claims_placeholder
 
 
 def test_detect_lists_claims_as_one_undo_step(sample_window: MainWindow, qtbot: QtBot) -> None:
@@ -253,6 +270,7 @@ def test_read_only_project_refuses_claim_edits(
 ) -> None:
     window = make_window()
     assert window.open_project(project_path, read_only=True)
+    window.claims_view_action.trigger()  # the ledger is built when the dock is first shown
     ledger = ledger_of(window)
     assert window.export_action.isEnabled()
     assert not window.detect_action.isEnabled() and not window.add_source_action.isEnabled()
@@ -316,6 +334,7 @@ def test_no_stills_in_clock_mode(
     window = make_window()
     assert window.open_path(transcript_file)  # no film: the transcript plays on a clock
     assert window.media_mode == "clock"
+    window.claims_view_action.trigger()
     ledger = ledger_of(window)
     assert ledger.grab_frame is None and not ledger.grab_button.isEnabled()
     assert window.grabber is None
