@@ -22,7 +22,7 @@ import io
 import json
 import os
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, Final
@@ -36,8 +36,10 @@ __all__ = [
     "ImportFormatError",
     "detect_import_format",
     "neutralise_cell",
+    "neutralise_cells",
     "parse_annotation_rows",
     "unneutralise_cell",
+    "unneutralise_cells",
     "write_atomic",
 ]
 
@@ -54,11 +56,29 @@ def neutralise_cell(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
+_FORMULA_FIRST: Final = frozenset(_FORMULA_STARTS)
+
+
+def neutralise_cells(cells: list[str | None]) -> list[str | None]:
+    """:func:`neutralise_cell` of each cell (None, an empty cell, stays None)."""
+    first = _FORMULA_FIRST
+    return [
+        None if c is None else "'" + c if c[:1] in first else c  # c[:1]: "" for ""
+        for c in cells
+    ]
+
+
 def unneutralise_cell(text: str) -> str:
     """Undo :func:`neutralise_cell` (only a ``'`` followed by a formula character goes)."""
     if text.startswith("'") and text[1:].startswith(_FORMULA_STARTS):
         return text[1:]
     return text
+
+
+def unneutralise_cells(cells: Iterable[str]) -> list[str]:
+    """:func:`unneutralise_cell` of each cell."""
+    first = _FORMULA_FIRST
+    return [c[1:] if c[:1] == "'" and c[1:2] in first else c for c in cells]
 
 
 def detect_import_format(name: str, text: str) -> str:

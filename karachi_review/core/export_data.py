@@ -20,7 +20,7 @@ The JSON document wraps the records: ``{"format": "karachi-review-annotations",
 "format_version": 2, "project": {...}, "media": {...}, "timecode": {"fps", "drop_frame",
 "start_tc"}, "tags": [...], "annotations": [records]}``; JSON Lines holds one record per
 line. CSV is UTF-8 with a BOM, CRLF line ends, and cells a spreadsheet would run as formulas
-are neutralised with a leading ``'`` (``annotation_io.neutralise_cell``). All three read back
+are neutralised with a leading ``'`` (``annotation_io.neutralise_cells``). All three read back
 through ``import-annotations``.
 """
 
@@ -30,12 +30,12 @@ import csv
 import io
 import json
 from json.encoder import encode_basestring
-from operator import itemgetter
+from operator import attrgetter, itemgetter, sub
 from typing import Any, Final
 
-from karachi_review.core.annotation_io import neutralise_cell, unneutralise_cell
+from karachi_review.core.annotation_io import neutralise_cells, unneutralise_cells
 from karachi_review.core.export_model import Check, ExportOptions, ExportSource, Timebase
-from karachi_review.core.timecode import format_ms, format_rate, frame_to_smpte, ms_to_frame
+from karachi_review.core.timecode import format_ms_all, format_rate, ms_to_frames, smpte_labels
 
 __all__ = [
     "RECORD_FIELDS",
@@ -71,58 +71,67 @@ RECORD_FIELDS: Final = (
 )
 
 
-def _rows(source: ExportSource, options: ExportOptions) -> list[tuple[Any, ...]]:
-    """One tuple per chosen annotation: the values of :data:`RECORD_FIELDS`, in order."""
+def _columns(source: ExportSource, options: ExportOptions) -> list[list[Any]]:
+    """The values of :data:`RECORD_FIELDS`, one list per field, one item per annotation.
+
+    Built a column at a time: each column is one pass of C-level ``map`` (attrgetter, the
+    bulk timecode functions), not 19 Python steps per annotation: half the time over
+    100,000 annotations.
+    """
+    anns = source.annotations
+    count = len(anns)
+
+    def column(name: str) -> list[Any]:
+        return list(map(attrgetter(name), anns))
+
+    starts = column("start_ms")
+    ends = column("end_ms")
     tb = source.timebase(options, markers=False)
+    first: list[Any]
+    after: list[Any]
+    start_tc: list[Any]
+    end_tc: list[Any]
+    if tb is None:
+        first = after = start_tc = end_tc = [None] * count
+    else:
+        first = ms_to_frames(starts, tb.rate)
+        after = ms_to_frames(ends, tb.rate)
+        # One call for both: an end's second is often another annotation's start second.
+        labels = smpte_labels(first + after, tb.rate, tb.drop_frame, tb.start_frame)
+        start_tc, end_tc = labels[:count], labels[count:]
+    clock = format_ms_all(starts + ends, ".")
+    tags = column("tag")
+    tag_labels = {t.name: t.label for t in source.tags}
     media_path = source.media.path if source.media is not None else None
-    labels = {t.name: t.label for t in source.tags}
-    covered = source.covered_text
-    if tb is not None:
-        rate, drop, start_frame = tb.rate, tb.drop_frame, tb.start_frame
-    # Annotations often share a frame (one's end is the next one's start): label each once.
-    tc: dict[int, str] = {}
-    out: list[tuple[Any, ...]] = []
-    for a in source.annotations:
-        start_ms, end_ms = a.start_ms, a.end_ms
-        first = after = start_tc = end_tc = None
-        if tb is not None:
-            first = ms_to_frame(start_ms, rate)
-            after = ms_to_frame(end_ms, rate)
-            start_tc = tc.get(first)
-            if start_tc is None:
-                start_tc = tc[first] = frame_to_smpte(first, rate, drop, start_frame)
-            end_tc = tc.get(after)
-            if end_tc is None:
-                end_tc = tc[after] = frame_to_smpte(after, rate, drop, start_frame)
-        out.append(
-            (
-                a.id,
-                format_ms(start_ms, "."),
-                format_ms(end_ms, "."),
-                start_ms,
-                end_ms,
-                end_ms - start_ms,
-                start_tc,
-                end_tc,
-                first,
-                after,
-                a.tag,
-                labels.get(a.tag, a.tag),
-                a.note,
-                a.annotator,
-                a.created_at,
-                a.updated_at,
-                a.version,
-                covered(a),
-                media_path,
-            )
-        )
-    return out
+    return [
+        column("id"),
+        clock[:count],
+        clock[count:],
+        starts,
+        ends,
+        list(map(sub, ends, starts)),
+        start_tc,
+        end_tc,
+        first,
+        after,
+        tags,
+        [tag_labels.get(t, t) for t in tags],
+        column("note"),
+        column("annotator"),
+        column("created_at"),
+        column("updated_at"),
+        column("version"),
+        source.covered_texts(),
+        [media_path] * count,
+    ]
 
 
 def records(source: ExportSource, options: ExportOptions) -> list[dict[str, Any]]:
     """One record per chosen annotation (see the module docstring)."""
-    return [dict(zip(RECORD_FIELDS, row, strict=True)) for row in _rows(source, options)]
+    return [
+        dict(zip(RECORD_FIELDS, row, strict=True))
+        for row in zip(*_columns(source, options), strict=True)
+    ]
 
 
 # A record as json.dumps(record, ensure_ascii=False) writes it, filled in with %: strings go
@@ -134,59 +143,25 @@ _RECORD_JSON: Final = (
     '"label": %s, "note": %s, "annotator": %s, "created_at": %s, "updated_at": %s, '
     '"version": %d, "cue_text": %s, "media": %s}'
 )
+# Fields written through the JSON string encoder (the others are numbers, digits or null).
+_JSON_STRINGS: Final = frozenset(
+    ("id", "tag", "label", "note", "annotator", "created_at", "updated_at", "cue_text")
+)
 
 
 def _json_records(source: ExportSource, options: ExportOptions) -> list[str]:
     """Each record as one line of JSON, as ``json.dumps(..., ensure_ascii=False)`` writes it."""
+    columns = _columns(source, options)
     q = encode_basestring
-    out = []
-    for (
-        id_,
-        start,
-        end,
-        start_ms,
-        end_ms,
-        duration_ms,
-        start_tc,
-        end_tc,
-        start_frame,
-        end_frame,
-        tag,
-        label,
-        note,
-        annotator,
-        created_at,
-        updated_at,
-        version,
-        cue_text,
-        media,
-    ) in _rows(source, options):
-        framed = start_frame is not None
-        out.append(
-            _RECORD_JSON
-            % (
-                q(id_),
-                start,
-                end,
-                start_ms,
-                end_ms,
-                duration_ms,
-                q(start_tc) if framed else "null",
-                q(end_tc) if framed else "null",
-                start_frame if framed else "null",
-                end_frame if framed else "null",
-                q(tag),
-                q(label),
-                q(note),
-                q(annotator),
-                q(created_at),
-                q(updated_at),
-                version,
-                q(cue_text),
-                "null" if media is None else q(media),
-            )
-        )
-    return out
+    for k, name in enumerate(RECORD_FIELDS):
+        column = columns[k]
+        if name in _JSON_STRINGS:
+            columns[k] = list(map(q, column))
+        elif name in ("start_tc", "end_tc", "media"):
+            columns[k] = ["null" if v is None else q(v) for v in column]
+        elif name in ("start_frame", "end_frame"):
+            columns[k] = ["null" if v is None else v for v in column]
+    return list(map(_RECORD_JSON.__mod__, zip(*columns, strict=True)))
 
 
 def _checks(source: ExportSource) -> list[Check]:
@@ -204,53 +179,15 @@ def csv_write(source: ExportSource, options: ExportOptions) -> tuple[bytes, list
     writer.writerow(RECORD_FIELDS)
     # The csv module writes None as an empty cell and numbers through str(), in C.
     # Numbers and timestamps never start with = + - @, so only text cells are neutralised.
-    nc = neutralise_cell
-    rows = [
-        [
-            nc(id_),
-            start,
-            end,
-            start_ms,
-            end_ms,
-            duration_ms,
-            start_tc,
-            end_tc,
-            start_frame,
-            end_frame,
-            nc(tag),
-            nc(label),
-            nc(note),
-            nc(annotator),
-            created_at,
-            updated_at,
-            version,
-            nc(cue_text),
-            None if media is None else nc(media),
-        ]
-        for (
-            id_,
-            start,
-            end,
-            start_ms,
-            end_ms,
-            duration_ms,
-            start_tc,
-            end_tc,
-            start_frame,
-            end_frame,
-            tag,
-            label,
-            note,
-            annotator,
-            created_at,
-            updated_at,
-            version,
-            cue_text,
-            media,
-        ) in _rows(source, options)
-    ]
-    writer.writerows(rows)
+    columns = _columns(source, options)
+    for k, name in enumerate(RECORD_FIELDS):
+        if name in _CSV_TEXT:
+            columns[k] = neutralise_cells(columns[k])
+    writer.writerows(zip(*columns, strict=True))
     return ("\ufeff" + out.getvalue()).encode("utf-8"), _checks(source)
+
+
+_CSV_TEXT: Final = frozenset(("id", "tag", "label", "note", "annotator", "cue_text", "media"))
 
 
 def csv_read_back(data: bytes) -> list[Check]:
@@ -260,13 +197,15 @@ def csv_read_back(data: bytes) -> list[Check]:
     header = next(reader, None)
     if header is None:
         return []
-    i_id, i_start, i_end, i_tag, i_note = (header.index(k) for k in _CHECK_FIELDS)
-    un = unneutralise_cell
-    return [
-        (un(row[i_id]), int(row[i_start]), int(row[i_end]), un(row[i_tag]), un(row[i_note]))
-        for row in reader
-        if row
-    ]
+    # The five checked cells of every row (a short row raises IndexError: a failed read),
+    # then converted a column at a time.
+    pick = itemgetter(*(header.index(k) for k in _CHECK_FIELDS))
+    picked = list(map(pick, filter(None, reader)))
+    if not picked:
+        return []
+    ids, starts, ends, tags, notes = zip(*picked, strict=True)
+    un = unneutralise_cells
+    return list(zip(un(ids), map(int, starts), map(int, ends), un(tags), un(notes), strict=True))
 
 
 def _timecode_info(source: ExportSource, options: ExportOptions) -> dict[str, Any]:
@@ -324,7 +263,8 @@ def json_read_back(data: bytes) -> list[Check]:
 
 def jsonl_write(source: ExportSource, options: ExportOptions) -> tuple[bytes, list[Check]]:
     """JSON Lines: one record per line."""
-    text = "".join(line + "\n" for line in _json_records(source, options))
+    lines = _json_records(source, options)
+    text = "\n".join(lines) + "\n" if lines else ""
     return text.encode("utf-8"), _checks(source)
 
 

@@ -40,8 +40,6 @@ from math import gcd
 from pathlib import Path
 from typing import Final
 
-import defusedxml.ElementTree as SafeET  # type: ignore[import-untyped]
-
 from karachi_review.core.errors import TimecodeError
 from karachi_review.core.export_model import (
     Check,
@@ -138,10 +136,11 @@ def markers(source: ExportSource, options: ExportOptions) -> tuple[Timebase, lis
         raise ExportError(
             "the media's frame rate is unknown; give it with --fps (e.g. 25, 29.97, 23.976)"
         )
+    anns = source.annotations
+    firsts = tb.frames([a.start_ms for a in anns])
+    afters = tb.frames([a.end_ms for a in anns])
     out = []
-    for a in source.annotations:
-        first = tb.frame(a.start_ms)
-        after = tb.frame(a.end_ms)
+    for a, first, after in zip(anns, firsts, afters, strict=True):
         tag = source.tag(a.tag)
         out.append(Marker(first, max(1, after - first), tag.name, tag.label, a.note, tag.colour))
     return tb, out
@@ -156,8 +155,9 @@ def _edl_head(title: str, tb: Timebase) -> list[str]:
     return [f"TITLE: {one_line(title)[:70] or 'Markers'}", f"FCM: {fcm}", ""]
 
 
-def _event(n: int, reel: str, tb: Timebase, frame: int) -> str:
-    tc_in = _edl_tc(tb, frame)
+def _event(n: int, reel: str, tb: Timebase, frame: int, tc_in: str | None = None) -> str:
+    if tc_in is None:
+        tc_in = _edl_tc(tb, frame)
     tc_out = _edl_tc(tb, frame + 1)
     return f"{n:03d}  {reel:<8} V     C        {tc_in} {tc_out} {tc_in} {tc_out}"
 
@@ -179,10 +179,11 @@ def resolve_edl_write(source: ExportSource, options: ExportOptions) -> tuple[byt
     checks: list[Check] = []
     for n, m in enumerate(items, 1):
         colour = "ResolveColor" + nearest_colour(m.colour, RESOLVE_COLOURS)
+        name = m.name
         lines.append(_event(n, "001", tb, m.frame) + "  ")
-        lines.append(f" |C:{colour} |M:{m.name} |D:{m.duration}")
+        lines.append(f" |C:{colour} |M:{name} |D:{m.duration}")
         lines.append("")
-        checks.append((m.frame, m.duration, colour, m.name))
+        checks.append((m.frame, m.duration, colour, name))
     return ("\n".join(lines) + "\n").encode("utf-8"), checks
 
 
@@ -251,10 +252,12 @@ def avid_edl_write(source: ExportSource, options: ExportOptions) -> tuple[bytes,
     checks: list[Check] = []
     for n, m in enumerate(items, 1):
         colour = nearest_colour(m.colour, AVID_COLOURS)
-        lines.append(_event(n, "AX", tb, m.frame))
-        lines.append(f"* LOC: {_edl_tc(tb, m.frame)} {colour:<7} {m.name}")
+        name = m.name
+        tc_in = _edl_tc(tb, m.frame)
+        lines.append(_event(n, "AX", tb, m.frame, tc_in))
+        lines.append(f"* LOC: {tc_in} {colour:<7} {name}")
         lines.append("")
-        checks.append((m.frame, colour, m.name))
+        checks.append((m.frame, colour, name))
     return ("\n".join(lines) + "\n").encode("utf-8"), checks
 
 
@@ -320,6 +323,9 @@ def _parse_xml(data: bytes, where: str, *, trusted: bool = False) -> ET.Element:
     """Parse XML through defusedxml; ``trusted`` (only for a file this program has just
     written, as the read-back does) uses ElementTree's C parser directly: defusedxml's
     pure-Python parser took three times as long over 100,000 markers."""
+    # defusedxml is imported only when needed: a heavy import the window does not need to start.
+    import defusedxml.ElementTree as SafeET  # type: ignore[import-untyped]
+
     try:
         root: ET.Element = ET.fromstring(data) if trusted else SafeET.fromstring(data)
     except ET.ParseError as exc:

@@ -13,8 +13,8 @@ cues by the same time range. An annotation covers a cue when their half-open ran
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
-from collections.abc import Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import lru_cache
@@ -26,7 +26,9 @@ from karachi_review.core.timecode import (
     frame_to_smpte,
     is_drop_frame_rate,
     ms_to_frame,
+    ms_to_frames,
     parse_rate,
+    smpte_labeller,
     smpte_to_frame,
 )
 from karachi_review.core.transcript import Cue
@@ -90,6 +92,12 @@ class Timebase:
     drop_frame: bool
     start_frame: int
     start_tc: str
+    _label: Callable[[int], str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Markers label 100,000s of frames at one rate: checked once here (smpte_labeller).
+        label = smpte_labeller(self.rate, self.drop_frame, self.start_frame)
+        object.__setattr__(self, "_label", label)
 
     @classmethod
     def make(cls, rate: Fraction, drop_frame: bool | None, start_tc: str) -> Timebase:
@@ -108,7 +116,11 @@ class Timebase:
 
     def label(self, frame: int) -> str:
         """SMPTE label of a media frame, start timecode added."""
-        return frame_to_smpte(frame, self.rate, self.drop_frame, self.start_frame)
+        return self._label(frame)
+
+    def frames(self, values: Sequence[int]) -> list[int]:
+        """:meth:`frame` of each ms value."""
+        return ms_to_frames(values, self.rate)
 
 
 @dataclass(slots=True)
@@ -124,6 +136,7 @@ class ExportSource:
     _by_name: dict[str, Tag] = field(init=False, repr=False)
     _cue_starts: list[int] = field(init=False, repr=False)
     _max_end: list[int] = field(init=False, repr=False)
+    _ends_in_order: bool = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._by_name = {t.name: t for t in self.tags}
@@ -134,6 +147,10 @@ class ExportSource:
         for c in self.cues:
             running = max(running, c.end_ms)
             self._max_end.append(running)
+        # The usual transcript: no cue ends before an earlier one ends (see covered_texts).
+        self._ends_in_order = all(
+            c.end_ms == m for c, m in zip(self.cues, self._max_end, strict=True)
+        )
 
     @classmethod
     def select(
@@ -202,6 +219,31 @@ class ExportSource:
         """Text of the cues an annotation covers, one cue per line."""
         cues = self.cues_in(a.start_ms, a.end_ms)
         return cues[0].text if len(cues) == 1 else "\n".join([c.text for c in cues])
+
+    def covered_texts(self) -> list[str]:
+        """:meth:`covered_text` of each annotation, in order (for exports of 100,000s)."""
+        starts, max_end, cues = self._cue_starts, self._max_end, self.cues
+        if not self._ends_in_order:
+            return [self.covered_text(a) for a in self.annotations]
+        # cues_in walks back from the last cue starting before the end while the running
+        # maximum of cue ends is after the start: since that maximum never decreases, it
+        # visits exactly cues[lo:hi]. When each cue's end is that maximum (ends in order),
+        # every one of them overlaps, so the covered cues are the slice itself.
+        texts = [c.text for c in cues]
+        joined: dict[tuple[int, int], str] = {}
+        out: list[str] = []
+        for a in self.annotations:
+            hi = bisect_left(starts, a.end_ms)
+            lo = bisect_right(max_end, a.start_ms)
+            if hi - lo == 1:
+                out.append(texts[lo])
+                continue
+            key = (lo, hi)
+            text = joined.get(key)
+            if text is None:
+                text = joined[key] = "\n".join(texts[lo:hi]) if hi > lo else ""
+            out.append(text)
+        return out
 
     def timebase(self, options: ExportOptions, *, markers: bool) -> Timebase | None:
         """Rate and start of timecodes: the options, else the media's; None if no rate known.

@@ -57,6 +57,13 @@ The end of the media
     known (set by probing through :meth:`Project.set_media_info`), else the end of the
     transcript's last cue.
 
+Listing (schema step 4)
+    :meth:`Project.annotation_spans` (id, times, tag) is what the window's list and timeline
+    lay out; a covering partial index answers it in time order without reading the table.
+    The list fetches notes and annotators for the rows on screen with
+    :meth:`Project.annotations_by_id`; :meth:`Project.annotations` reads full rows (CLI,
+    exports).
+
 Claims (schema step 3)
     A claim of the film is an annotation tagged ``statistic-claim`` plus its record in
     ``claims`` (values as written and normalised, unit, qualifier, period, place, subject,
