@@ -2485,13 +2485,20 @@ def _insert_chunk(
 
 
 def _random_ids(count: int) -> list[str]:
-    """``count`` random (version 4) UUIDs as text; uuid.uuid4() per row cost 0.5 s per 100k."""
+    """``count`` random (version 4) UUIDs as text, in ascending order.
+
+    One os.urandom call: uuid.uuid4() per row cost 0.5 s per 100,000. Sorted, so an import
+    walks the id index from left to right instead of jumping about it: about 0.5 s less CPU
+    for 100,000 rows (benchmarks/store.py). Not time-ordered (version 7) ids: those share
+    their first twelve digits, and people type the first few digits of an id.
+    """
     raw = os.urandom(16 * count).hex()
     ids = []
     for k in range(0, 32 * count, 32):
         h = raw[k : k + 32]
         variant = "89ab"[int(h[16], 16) & 3]
         ids.append(f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{variant}{h[17:20]}-{h[20:]}")
+    ids.sort()
     return ids
 
 

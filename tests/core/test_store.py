@@ -484,6 +484,7 @@ def test_note_index_stays_consistent(project: Project) -> None:
 def test_generated_ids_are_uuid4(project: Project) -> None:
     report = project.import_annotations([AnnotationInput(i, i + 1, "raid") for i in range(300)])
     assert len(set(report.added)) == 300
+    assert report.added == sorted(report.added)  # an import walks the id index in order
     for text in report.added:
         parsed = uuid.UUID(text)
         assert parsed.version == 4 and str(parsed) == text
