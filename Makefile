@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-stamp
 .PHONY: run test lint bench system-deps venv screenshot clean package
 
 system-deps:
-	@sh scripts/system-deps.sh
+	@sh scripts/system-deps.sh $(SYSTEM_DEPS_MODE)
 
 venv: $(STAMP)
 
@@ -26,6 +26,8 @@ lint: venv
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/mypy --strict karachi_review/core
 
+# make test builds and runs the bundle (tests/packaging), so it needs make package's packages.
+test: SYSTEM_DEPS_MODE = package
 test: system-deps venv lint
 	QT_QPA_PLATFORM=offscreen $(VENV)/bin/pytest
 
@@ -39,5 +41,8 @@ clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
 
 # One-folder bundle with libVLC inside (packaging/README.md); prints its size and build time.
-package: system-deps venv
+# System packages first (python3-venv, python3-av, the lean FFmpeg's build tools), then the venv.
+package:
+	@sh scripts/system-deps.sh package
+	@$(MAKE) --no-print-directory venv
 	$(PY) packaging/build.py

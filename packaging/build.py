@@ -2,11 +2,14 @@
 
 Usage: python packaging/build.py [--dist DIR] [--work DIR]
 
-Steps after PyInstaller: strip debug symbols (see strip_binaries), write libVLC's plugin cache
-so start-up does not scan every plugin, install the desktop entry, AppStream metainfo and icons
-under share/, write LICENSES.txt (every bundled component with its licence, from package
-metadata and Debian copyright files) and BUILD-INFO.json (fingerprint of the inputs, size,
-build time). Prints the unpacked size and the build time.
+Before PyInstaller: build (or reuse) the lean FFmpeg (lean_ffmpeg.py) that libVLC's plugins
+and Debian's python3-av share, and put python3-av first on PyInstaller's path. After it: check
+that the lean FFmpeg exports every symbol its consumers import, strip debug symbols (see
+strip_binaries), write libVLC's plugin cache so start-up does not scan every plugin, install
+the desktop entry, AppStream metainfo and icons under share/, write LICENSES.txt (every
+bundled component with its licence, from package metadata and Debian copyright files) and
+BUILD-INFO.json (fingerprint of the inputs, size, build time). Prints the unpacked size and
+the build time.
 """
 
 from __future__ import annotations
@@ -25,12 +28,21 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGING = ROOT / "packaging"
+sys.path.insert(0, str(PACKAGING))
+import lean_ffmpeg  # noqa: E402
+
+sys.path.pop(0)
 SPEC = PACKAGING / "karachi_review.spec"
 APP = "karachi-review"
 APP_ID = "io.github.karachi_review"
 ICON_SVG = ROOT / "karachi_review" / "resources" / f"{APP_ID}.svg"
 VLC_CACHE_GEN = Path("/usr/lib/x86_64-linux-gnu/vlc/vlc-cache-gen")
-SIZE_TARGET_MB = 250
+SIZE_TARGET_MB = 250  # decimal megabytes, as the issue states it
+FFMPEG_CACHE = ROOT / "build" / "ffmpeg-lean"
+# PyAV for the bundle: Debian's python3-av (PyAV 10.0, linked to Debian's FFmpeg 5.1 sonames),
+# not the venv's PyPI wheel (which carries a second FFmpeg of ~73 MB).
+DEBIAN_PYAV = Path("/usr/lib/python3/dist-packages")
+PYAV_STAGING = ROOT / "build" / "pyav-debian"
 
 # Files whose content decides what the bundle contains (plus installed package versions).
 INPUT_GLOBS = ("karachi_review/**/*", "packaging/*", "pyproject.toml")
@@ -68,7 +80,7 @@ def fingerprint() -> str:
             p
             for g in INPUT_GLOBS
             for p in ROOT.glob(g)
-            if p.is_file() and "__pycache__" not in p.parts
+            if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".md"
         }
     )
     for path in files:
@@ -81,6 +93,8 @@ def fingerprint() -> str:
         if path.exists():
             stat = path.stat()
             digest.update(f"{lib}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    for pkg in ("python3-av", lean_ffmpeg.ABI_PACKAGE):
+        digest.update(f"{pkg}={_debian_version(pkg)}\n".encode())
     digest.update(sys.version.encode())
     return digest.hexdigest()
 
@@ -90,8 +104,22 @@ def folder_size(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
 
 
-def run_pyinstaller(dist: Path, work: Path) -> None:
-    """``pyinstaller --clean`` on the spec."""
+def stage_debian_pyav() -> Path:
+    """A folder holding only Debian's ``av`` package (and its metadata), for PYTHONPATH."""
+    package = DEBIAN_PYAV / "av"
+    if not (package / "__init__.py").is_file():
+        raise SystemExit("Debian's python3-av is missing: sh scripts/system-deps.sh package")
+    if PYAV_STAGING.exists():
+        shutil.rmtree(PYAV_STAGING)
+    PYAV_STAGING.mkdir(parents=True)
+    (PYAV_STAGING / "av").symlink_to(package)
+    for meta in DEBIAN_PYAV.glob("av-*.egg-info"):
+        (PYAV_STAGING / meta.name).symlink_to(meta)
+    return PYAV_STAGING
+
+
+def run_pyinstaller(dist: Path, work: Path, ffmpeg: Path, pyav: Path) -> None:
+    """``pyinstaller --clean`` on the spec, seeing python3-av and the lean FFmpeg first."""
     try:
         import PyInstaller  # noqa: F401
     except ImportError:
@@ -109,7 +137,34 @@ def run_pyinstaller(dist: Path, work: Path) -> None:
         f"--workpath={work}",
         str(SPEC),
     ]
-    subprocess.run(cmd, check=True, cwd=ROOT)
+    env = dict(
+        os.environ,
+        KARACHI_FFMPEG_PREFIX=str(ffmpeg),
+        PYTHONPATH=os.pathsep.join([str(pyav), *filter(None, [os.environ.get("PYTHONPATH")])]),
+        LD_LIBRARY_PATH=str(ffmpeg / "lib"),
+    )
+    subprocess.run(cmd, check=True, cwd=ROOT, env=env)
+
+
+def check_ffmpeg_symbols(internal: Path) -> None:
+    """Every FFmpeg symbol the bundled consumers import is exported by the lean build."""
+    consumers = [
+        internal / "vlc_plugins" / "codec" / "libavcodec_plugin.so",
+        internal / "vlc_plugins" / "demux" / "libavformat_plugin.so",
+        internal / "vlc_plugins" / "packetizer" / "libpacketizer_avparser_plugin.so",
+        internal / "vlc_plugins" / "video_chroma" / "libswscale_plugin.so",
+        *sorted((internal / "av").rglob("*.so")),
+    ]
+    problems = []
+    for consumer in consumers:
+        if not consumer.is_file():
+            problems.append(f"{consumer.relative_to(internal)} is missing")
+            continue
+        missing = lean_ffmpeg.needed_symbols_missing(consumer, internal)
+        if missing:
+            problems.append(f"{consumer.relative_to(internal)} needs {', '.join(missing[:8])}")
+    if problems:
+        raise SystemExit("the lean FFmpeg does not fit:\n  " + "\n  ".join(problems))
 
 
 def strip_binaries(internal: Path) -> None:
@@ -181,7 +236,7 @@ def _dist_licence(dist: md.Distribution) -> str:
 def _debian_packages(internal: Path) -> dict[str, list[str]]:
     """Debian package -> bundled files, for the system libraries PyInstaller copied."""
     names = sorted(
-        {p.name for p in internal.glob("*.so*")}
+        ({p.name for p in internal.glob("*.so*")} - set(lean_ffmpeg.SONAMES))
         | {p.name for p in (internal / "vlc_plugins").rglob("*.so")}
     )
     if not names or shutil.which("dpkg-query") is None:
@@ -227,12 +282,14 @@ def write_licences(bundle: Path) -> Path:
         "",
         "The bundle as a whole is distributed under the GNU General Public License version 3 or",
         "later (GPL-3.0-or-later), the licence of karachi_review itself; it combines GPL",
-        "components (pysrt; FFmpeg as built by Debian with x264/x265; several VLC plugins) with",
-        "LGPL ones (libVLC and libVLCcore, Qt 6 / PySide6, python-vlc), which allow it. The full",
+        "components (pysrt; FFmpeg built with x264; libx264; several VLC plugins) with LGPL",
+        "ones (libVLC and libVLCcore, Qt 6 / PySide6, python-vlc), which allow it. The full",
         "texts are in licenses/: the Python packages' own licence files under licenses/python/,",
-        "Debian's copyright files (authoritative per library) under licenses/debian/.",
-        "Corresponding source: the Python packages on PyPI at the versions listed; the system",
-        "libraries are Debian's, at the versions listed (apt-get source PACKAGE=VERSION).",
+        "Debian's copyright files (authoritative per library) under licenses/debian/, FFmpeg's",
+        "under licenses/ffmpeg/. Corresponding source: the Python packages on PyPI at the",
+        "versions listed; the system libraries and python3-av are Debian's, at the versions",
+        "listed (apt-get source PACKAGE=VERSION); FFmpeg is Debian's source package 'ffmpeg' at",
+        "the version listed below, configured as listed (packaging/lean_ffmpeg.py).",
         "",
         "Application",
         "-----------",
@@ -249,6 +306,8 @@ def write_licences(bundle: Path) -> Path:
     pydir = folder / "python"
     pydir.mkdir(exist_ok=True)
     for dist in runtime_distributions():
+        if dist.metadata["Name"].lower() == "av":
+            continue  # the bundle carries Debian's python3-av instead: listed below
         lines.append(f"  {dist.metadata['Name']} {dist.version}  {_dist_licence(dist)}")
         for rel in dist.files or ():
             low = rel.name.lower()
@@ -261,18 +320,26 @@ def write_licences(bundle: Path) -> Path:
     lines += [
         "",
         "Notes on the wheels' own native libraries: PySide6-Essentials carries Qt 6 (LGPL-3.0)",
-        "and ICU (Unicode-3.0); av (PyAV) carries FFmpeg and codec libraries (see its licence",
-        "files; FFmpeg LGPL-2.1-or-later, x264/x265 GPL-2.0-or-later); numpy carries OpenBLAS",
-        "(BSD-3-Clause) and libgfortran (GPL-3.0 with the GCC runtime library exception).",
+        "and ICU (Unicode-3.0); numpy carries OpenBLAS (BSD-3-Clause) and libgfortran (GPL-3.0",
+        "with the GCC runtime library exception).",
         "",
-        "System libraries copied from Debian (libVLC, its plugins and their dependencies)",
-        "--------------------------------------------------------------------------------",
-        "  libVLC / libVLCcore: LGPL-2.1-or-later. VLC plugins: mostly LGPL-2.1-or-later,",
-        "  some GPL-2.0-or-later. Debian's libavcodec59: GPL-2.0-or-later as built (x264, x265).",
+        "PyAV: Debian's python3-av (not the PyPI wheel)",
+        "----------------------------------------------",
+        f"  python3-av {_debian_version('python3-av')}  BSD-3-Clause (PyAV 10.0.0)",
+        "      licence: licenses/debian/python3-av.copyright",
         "",
     ]
     debdir = folder / "debian"
     debdir.mkdir(exist_ok=True)
+    shutil.copyfile(Path("/usr/share/doc/python3-av/copyright"), debdir / "python3-av.copyright")
+    lines += _ffmpeg_licence_lines(internal, folder)
+    lines += [
+        "System libraries copied from Debian (libVLC, its plugins and their dependencies)",
+        "--------------------------------------------------------------------------------",
+        "  libVLC / libVLCcore: LGPL-2.1-or-later. VLC plugins: mostly LGPL-2.1-or-later,",
+        "  some GPL-2.0-or-later.",
+        "",
+    ]
     for pkg, files in sorted(_debian_packages(internal).items()):
         copyright_file = Path("/usr/share/doc") / pkg / "copyright"
         if copyright_file.is_file():
@@ -282,6 +349,28 @@ def write_licences(bundle: Path) -> Path:
     target = bundle / "LICENSES.txt"
     target.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return target
+
+
+def _ffmpeg_licence_lines(internal: Path, folder: Path) -> list[str]:
+    """The lean FFmpeg's entry: source, configure line, licence texts (GPL source offer)."""
+    prefix = Path(os.environ.get("KARACHI_FFMPEG_PREFIX", ""))
+    record = json.loads((prefix / "lean-ffmpeg.json").read_text(encoding="utf-8"))
+    target = folder / "ffmpeg"
+    target.mkdir(exist_ok=True)
+    for text in sorted((prefix / "licenses").iterdir()):
+        shutil.copyfile(text, target / text.name)
+    (target / "lean-ffmpeg.json").write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    bundled = sorted(n for n in lean_ffmpeg.SONAMES if (internal / n).is_file())
+    return [
+        "FFmpeg (one copy, used by libVLC's plugins and by PyAV)",
+        "-------------------------------------------------------",
+        f"  FFmpeg {record['source_version']} built for this bundle from Debian's source package",
+        f"  '{record['source_package']}' (apt-get source ffmpeg={record['source_version']}), with",
+        f"  configure {' '.join(record['configure'])}",
+        f"  files: {', '.join(bundled)}",
+        f"  licence: {record['licence']} (built with libx264); texts in licenses/ffmpeg/",
+        "",
+    ]
 
 
 def _own_version() -> str:
@@ -298,9 +387,12 @@ def build(dist: Path, work: Path) -> dict[str, object]:
     """Build and finish the bundle; return the BUILD-INFO record."""
     start = time.perf_counter()
     inputs = fingerprint()
-    run_pyinstaller(dist, work)
+    ffmpeg = lean_ffmpeg.build(FFMPEG_CACHE)
+    os.environ["KARACHI_FFMPEG_PREFIX"] = str(ffmpeg)
+    run_pyinstaller(dist, work, ffmpeg, stage_debian_pyav())
     bundle = dist / APP
     internal = bundle / "_internal"
+    check_ffmpeg_symbols(internal)
     strip_binaries(internal)
     write_plugin_cache(internal)
     install_desktop_files(bundle)
@@ -315,9 +407,12 @@ def build(dist: Path, work: Path) -> dict[str, object]:
     }
     (bundle / "BUILD-INFO.json").write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
     mib = size / 2**20
-    verdict = "within" if mib < SIZE_TARGET_MB else "OVER"
+    verdict = "within" if size < SIZE_TARGET_MB * 10**6 else "OVER"
     print(f"bundle: {bundle}")
-    print(f"unpacked size: {mib:.1f} MiB ({verdict} the {SIZE_TARGET_MB} MB target)")
+    print(
+        f"unpacked size: {mib:.1f} MiB = {size / 1e6:.1f} MB "
+        f"({verdict} the {SIZE_TARGET_MB} MB target)"
+    )
     print(f"build time: {seconds:.1f} s")
     return info
 

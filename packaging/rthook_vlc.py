@@ -26,3 +26,56 @@ if os.path.isfile(_lib):
     os.environ["PYTHON_VLC_LIB_PATH"] = _lib
     os.environ["PYTHON_VLC_MODULE_PATH"] = _plugins
     os.environ["VLC_PLUGIN_PATH"] = _plugins
+
+
+# PyAV in the bundle is Debian's python3-av 10, which routes every FFmpeg log message through a
+# Python callback that takes the GIL, from FFmpeg's decoder threads too. When the main thread
+# (holding the GIL) closes a threaded decoder, avcodec_close waits for a thread that waits for
+# the GIL: the frozen `doctor` hung in about one run in three (gdb: av_log -> PyGILState_Ensure
+# on the frame thread, avcodec_close on the main thread). PyAV 13+ (the venv's wheel) installs
+# no such callback and logs nothing by default; the bundle does the same, right after `av` is
+# first imported (lazily, as the app does, so start-up does not pay for importing PyAV).
+_AV_LOG_QUIET = -8
+
+
+def _quiet_pyav(module):
+    import ctypes
+
+    module.logging.restore_default_callback()  # FFmpeg's own callback: no GIL
+    ctypes.CDLL("libavutil.so.57").av_log_set_level(_AV_LOG_QUIET)
+
+
+class _PyAvLoader:
+    """Delegates to the real loader of ``av``, then silences FFmpeg's logging."""
+
+    def __init__(self, inner):
+        self._inner = inner
+
+    def __getattr__(self, name):
+        return getattr(self._inner, name)
+
+    def create_module(self, spec):
+        return self._inner.create_module(spec)
+
+    def exec_module(self, module):
+        self._inner.exec_module(module)
+        if hasattr(module.logging, "restore_default_callback"):  # PyAV < 13 only
+            _quiet_pyav(module)
+
+
+class _PyAvFinder:
+    """Meta-path finder that wraps the loader of the top-level ``av`` package, once."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name != "av":
+            return None
+        sys.meta_path.remove(self)
+        import importlib.util
+
+        spec = importlib.util.find_spec(name)
+        if spec is not None and spec.loader is not None:
+            spec.loader = _PyAvLoader(spec.loader)
+        return spec
+
+
+sys.meta_path.insert(0, _PyAvFinder())

@@ -1,12 +1,18 @@
 #!/bin/sh
 # Install the Debian packages karachi_review needs (libVLC and what a Qt window needs).
 # As root: installs what is missing through apt-get. Otherwise: prints the exact command and fails.
+# `system-deps.sh package` adds what `make package` needs: Debian's python3-av (the bundle's
+# PyAV) and the tools and headers to build the lean FFmpeg (packaging/lean_ffmpeg.py).
 set -eu
 
 PACKAGES="libvlc5 libvlc-bin vlc-plugin-base vlc-plugin-video-output
 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0
 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0 libegl1 libgl1 libfontconfig1
 libdbus-1-3 fonts-dejavu-core xvfb xauth binutils desktop-file-utils appstream"
+
+if [ "${1:-}" = "package" ]; then
+    PACKAGES="$PACKAGES python3-av dpkg-dev gcc make nasm pkg-config libx264-dev libdav1d-dev zlib1g-dev"
+fi
 
 if ! command -v dpkg >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
     echo "system-deps: not a Debian/Ubuntu system; install libVLC 3 and Xvfb with your package manager." >&2

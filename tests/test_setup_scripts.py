@@ -59,3 +59,28 @@ def test_nothing_happens_when_everything_is_there(tmp_path: Path) -> None:
     result = _run(_fake_bin(tmp_path, uid=1000, installed=set(packages) | {"python3-venv"}))
     assert result.returncode == 0, result.stderr
     assert result.stdout == result.stderr == ""
+
+
+def _run_with(bin_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}"}
+    return subprocess.run(
+        ["sh", str(SCRIPT), *args], capture_output=True, text=True, env=env, timeout=60
+    )
+
+
+def test_package_mode_adds_what_the_bundle_build_needs(tmp_path: Path) -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "lean_ffmpeg", Path(__file__).parents[1] / "packaging" / "lean_ffmpeg.py"
+    )
+    assert spec is not None and spec.loader is not None
+    lean = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(lean)
+    bin_dir = _fake_bin(tmp_path, uid=1000, installed=set())
+    plain = _run_with(bin_dir)
+    result = _run_with(bin_dir, "package")
+    assert plain.returncode == result.returncode == 1
+    wanted = set(result.stderr.split("--no-install-recommends")[1].split())
+    assert {"python3-av", *lean.BUILD_PACKAGES} <= wanted
+    assert "python3-av" not in plain.stderr and "nasm" not in plain.stderr

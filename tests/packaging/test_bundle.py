@@ -18,6 +18,7 @@ import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 from types import ModuleType
 
@@ -28,7 +29,8 @@ from karachi_review.cli.transcript_cmds import inspect_json
 from karachi_review.core.reader import read_transcript
 from karachi_review.core.samples import SAMPLE_TRANSCRIPT, sample_path
 
-pytestmark = [pytest.mark.slow, pytest.mark.timeout(1200)]
+# A first build on a machine also compiles the lean FFmpeg (cached in build/ffmpeg-lean/).
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(3600)]
 
 ROOT = Path(__file__).resolve().parents[2]
 BUILD_SCRIPT = ROOT / "packaging" / "build.py"
@@ -75,7 +77,7 @@ def bundle(tmp_path_factory: pytest.TempPathFactory) -> Bundle:
         capture_output=True,
         text=True,
         cwd=ROOT,
-        timeout=1100,
+        timeout=3300,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     folder = out / "dist" / APP
@@ -124,6 +126,7 @@ def test_build_reports_size_and_time(bundle: Bundle) -> None:
         assert re.search(r"unpacked size: \d+\.\d MiB", bundle.build_output)
         assert re.search(r"build time: \d+\.\d s", bundle.build_output)
     print(f"\nbundle {size / 2**20:.1f} MiB, built in {bundle.info['build_seconds']} s")
+    assert size < 250 * 10**6, f"{size / 1e6:.1f} MB unpacked: over the 250 MB target"
 
 
 def test_doctor_uses_the_bundled_libvlc_and_decodes(bundle: Bundle, tmp_path: Path) -> None:
@@ -138,7 +141,10 @@ def test_doctor_uses_the_bundled_libvlc_and_decodes(bundle: Bundle, tmp_path: Pa
     assert f"ok    libVLC plugins from {bundle.internal / 'vlc_plugins'}\n" in out
     assert "ok    libVLC decoded the test clip through video callbacks" in out
     assert "ok    PyAV exact frame: asked 37, got 37" in out
-    assert "ok    libVLC plugin cache" in out  # the bundled plugins.dat is used (fast start)
+    # doctor times libVLC's start (ok under 50 ms, else a warning); the time is not asserted
+    # here (no timed tests): test_bundled_plugin_cache_serves_libvlc_without_a_scan checks the
+    # cache itself.
+    assert re.search(r"^(ok    libVLC plugin cache|warn  libVLC took \d+ ms)", out, re.M)
     assert out.rstrip().endswith("all good")
 
 
@@ -156,6 +162,30 @@ def test_inspect_reads_the_bundled_sample(bundle: Bundle, tmp_path: Path) -> Non
     result = run_frozen(bundle, tmp_path, "inspect", missing)
     assert result.returncode == 2
     assert result.stderr.startswith(str(missing)) and "Traceback" not in result.stderr
+
+
+def test_bundled_pyav_leaves_ffmpeg_logging_off(bundle: Bundle, tmp_path: Path) -> None:
+    """PyAV 10's Python log callback (taking the GIL on FFmpeg's threads) is replaced.
+
+    With it, the frozen doctor deadlocked in about one run in three (avcodec_close on the main
+    thread waiting for a decoder thread blocked in the callback); rthook_vlc.py restores
+    FFmpeg's own callback at level quiet, as the venv's PyAV does by default. Evidence that
+    cannot depend on timing: FFmpeg's complaint about a truncated MP4 ("moov atom not found")
+    reaches neither stderr nor the error message, exactly as in the unfrozen program.
+    """
+    from karachi_review.player.testclip import encode_clip
+
+    clip = tmp_path / "clip.mp4"
+    encode_clip(clip, Fraction(25), 1.0, 160, 90, gop=25)
+    truncated = tmp_path / "truncated.mp4"
+    data = clip.read_bytes()
+    truncated.write_bytes(data[: len(data) * 6 // 10])  # moov is written last: now missing
+    args = ("frame", truncated, "--frame", "5", "-o", tmp_path / "out.png")
+    result = run_frozen(bundle, tmp_path, *args)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.stderr.startswith(str(truncated)) and "Traceback" not in result.stderr
+    assert "moov atom not found" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
 
 
 def test_window_opens_offscreen_with_the_sample_and_quits(bundle: Bundle, tmp_path: Path) -> None:
@@ -191,11 +221,118 @@ def test_bundle_leaves_out_what_the_app_does_not_use(bundle: Bundle) -> None:
 def test_licences_list_the_bundled_components(bundle: Bundle) -> None:
     text = (bundle.folder / "LICENSES.txt").read_text(encoding="utf-8")
     assert "GPL-3.0-or-later" in text
-    for needle in ("libvlc5 ", "libvlccore9 ", "libavcodec59 ", "pysrt ", "PySide6_Essentials "):
+    for needle in ("libvlc5 ", "libvlccore9 ", "python3-av ", "pysrt ", "PySide6_Essentials "):
         assert needle in text, needle
     copyrights = bundle.folder / "licenses" / "debian"
     assert (copyrights / "libvlc5.copyright").is_file()
     assert "LGPL" in (copyrights / "libvlccore9.copyright").read_text(encoding="utf-8")
+    assert "BSD-3-clause" in (copyrights / "python3-av.copyright").read_text(encoding="utf-8")
+    # The PyPI wheel is not in the bundle, so it is not listed; the FFmpeg built for the
+    # bundle is, with its source, configure line and licence texts (GPL: x264).
+    assert not re.search(r"^  av \d", text, re.M)
+    record = json.loads((bundle.folder / "licenses" / "ffmpeg" / "lean-ffmpeg.json").read_text())
+    assert f"FFmpeg {record['source_version']} built for this bundle" in text
+    assert " ".join(record["configure"]) in text
+    assert "GPL-2.0-or-later" in text
+    for name in ("COPYING.GPLv2", "COPYING.LGPLv2.1", "copyright"):
+        assert (bundle.folder / "licenses" / "ffmpeg" / name).stat().st_size > 1000
+    # Debian's libavcodec59 is not bundled, so it must not be credited as such.
+    assert "libavcodec59 " not in text
+
+
+def _needed(path: Path) -> list[str]:
+    out = subprocess.run(["readelf", "-d", str(path)], capture_output=True, text=True).stdout
+    return re.findall(r"\(NEEDED\)\s+Shared library: \[(.+?)\]", out)
+
+
+def test_one_lean_ffmpeg_serves_libvlc_and_pyav(bundle: Bundle) -> None:
+    internal = bundle.internal
+    copies = sorted(p.name for p in internal.rglob("libavcodec[.-]*so*"))
+    assert copies == ["libavcodec.so.59"], copies  # no second FFmpeg (the wheel's av.libs)
+    assert not (internal / "av.libs").exists()
+    assert "libavcodec.so.59" in _needed(internal / "vlc_plugins/codec/libavcodec_plugin.so")
+    core = next((internal / "av").glob("_core.*.so"))
+    assert "libavcodec.so.59" in _needed(core)
+    # Decoders only, no codec libraries Debian's build drags in (x265, codec2, rsvg -> ICU...).
+    needed = _needed(internal / "libavcodec.so.59")
+    assert not [n for n in needed if n.startswith(("libx265", "libcodec2", "librsvg", "libaom"))]
+    assert not list(internal.glob("libicudata.so.72*"))
+    assert "libdav1d.so.6" in needed and any(n.startswith("libx264.so") for n in needed)
+
+
+def _with_bundled_libvlc(
+    bundle: Bundle, tmp_path: Path, script: str, *args: str
+) -> subprocess.CompletedProcess[str]:
+    """Run ``script`` in this interpreter with the bundle's libVLC, plugins and libraries."""
+    env = frozen_env(tmp_path)
+    env.update(
+        PYTHON_VLC_LIB_PATH=str(bundle.internal / "libvlc.so.5"),
+        VLC_PLUGIN_PATH=str(bundle.internal / "vlc_plugins"),
+        LD_LIBRARY_PATH=str(bundle.internal),
+        PYTHONPATH=str(ROOT),
+    )
+    return subprocess.run(
+        [sys.executable, "-c", script, *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+
+
+def test_bundled_plugin_cache_serves_libvlc_without_a_scan(bundle: Bundle, tmp_path: Path) -> None:
+    """With scanning off, libVLC finds its modules only in plugins.dat.
+
+    Without a usable cache there is no instance at all (checked by hand by removing
+    plugins.dat); with the bundle's cache, its audio output modules are listed.
+    """
+    script = (
+        "import vlc\n"
+        "instance = vlc.Instance(['--no-plugins-scan', '--aout=dummy'])\n"
+        "assert instance is not None, 'libVLC did not start from the plugin cache'\n"
+        "node = instance.audio_output_list_get()\n"
+        "while node:\n"
+        "    print(node.contents.name.decode())\n"
+        "    node = node.contents.next\n"
+    )
+    result = _with_bundled_libvlc(bundle, tmp_path, script)
+    assert result.returncode == 0, result.stdout + result.stderr
+    outputs = set(result.stdout.split())
+    assert {"amem", "adummy", "afile"} < outputs, outputs  # plus a real one (pulse, alsa)
+
+
+def test_bundled_libvlc_decodes_h264_through_the_lean_ffmpeg(
+    bundle: Bundle, tmp_path: Path
+) -> None:
+    """H.264, the common documentary format, is decoded by the bundle's avcodec plugin.
+
+    The bundled libVLC, plugins and libraries are loaded into a plain interpreter (as the
+    frozen program does, through LD_LIBRARY_PATH and the plugin path); the clip is made with
+    the venv's PyAV, independent of the bundle.
+    """
+    from karachi_review.player.testclip import encode_clip
+
+    clip = tmp_path / "h264.mp4"
+    encode_clip(clip, Fraction(25), 1.0, 320, 180, gop=25)
+    with av.open(str(clip)) as container:
+        assert container.streams.video[0].codec_context.name == "h264"
+    script = (
+        "import os, sys\n"
+        "from karachi_review.player.vlc_player import libvlc_grab\n"
+        "from karachi_review.player.testclip import read_frame_index\n"
+        "picture = libvlc_grab(sys.argv[1], 320, 180, timeout_s=20)\n"
+        "print('index', read_frame_index(picture))\n"
+        "maps = open('/proc/self/maps').read()\n"
+        "print('\\n'.join(sorted({l.split()[-1] for l in maps.splitlines() if 'libav' in l})))\n"
+    )
+    result = _with_bundled_libvlc(bundle, tmp_path, script, str(clip))
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("index ") and int(lines[0].split()[1]) < 25  # a readable frame
+    mapped = set(lines[1:])
+    assert str(bundle.internal / "vlc_plugins/codec/libavcodec_plugin.so") in mapped
+    assert str(bundle.internal / "libavcodec.so.59") in mapped
+    assert not [m for m in mapped if m.startswith("/usr/")]
 
 
 def test_desktop_files_validate(bundle: Bundle) -> None:
