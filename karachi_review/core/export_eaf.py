@@ -193,12 +193,7 @@ def _escape_cdata(text: str) -> str:
 
 
 def _escape_attrib(text: str) -> str:
-    if "&" in text:
-        text = text.replace("&", "&amp;")
-    if "<" in text:
-        text = text.replace("<", "&lt;")
-    if ">" in text:
-        text = text.replace(">", "&gt;")
+    text = _escape_cdata(text)
     if '"' in text:
         text = text.replace('"', "&quot;")
     if "\r" in text:
